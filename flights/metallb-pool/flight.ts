@@ -1,0 +1,82 @@
+// The MetalLB address pools and L2 advertisements of the homelab. Needs the metallb flight:
+// these objects go through MetalLB's validating webhook, which must be serving first.
+import type { Flight, Resource, Stages } from "../../lib/flight.ts";
+import { Fields } from "../../lib/flight-input.ts";
+
+const dns1123 = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, describe: "a DNS-1123 label" };
+
+export interface PoolInput {
+  name: string;
+  addresses: string[];
+  autoAssign: boolean;
+  avoidBuggyIPs: boolean;
+}
+
+export interface L2AdvertisementInput {
+  name: string;
+  ipAddressPools: string[];
+  /** Each entry selects nodes by labels; an empty list means every node may announce. */
+  nodeSelectors: Record<string, string>[];
+  interfaces: string[];
+}
+
+export interface MetallbPoolInput {
+  pools: PoolInput[];
+  l2Advertisements: L2AdvertisementInput[];
+}
+
+function parse(raw: unknown): MetallbPoolInput {
+  const root = Fields.root(raw);
+  const input: MetallbPoolInput = {
+    pools: root.objects(
+      "pools",
+      (pool) => ({
+        name: pool.string("name", dns1123),
+        addresses: pool.strings("addresses", 1, {
+          pattern: /^[0-9.]+(\/\d{1,2}|-[0-9.]+)$/,
+          describe: "a CIDR like 10.0.0.3/32 or a range like 10.0.0.3-10.0.0.5",
+        }),
+        autoAssign: pool.boolean("autoAssign", true),
+        avoidBuggyIPs: pool.boolean("avoidBuggyIPs", false),
+      }),
+      1,
+    ),
+    l2Advertisements: root.objects("l2Advertisements", (ad) => ({
+      name: ad.string("name", dns1123),
+      ipAddressPools: ad.strings("ipAddressPools", 0, dns1123),
+      nodeSelectors: ad.objects("nodeSelectors", (selector) => selector.stringMap("matchLabels")),
+      interfaces: ad.strings("interfaces"),
+    })),
+  };
+  root.done();
+  return input;
+}
+
+function render(input: MetallbPoolInput, release: { namespace: string }): Stages {
+  const meta = (name: string) => ({ name, namespace: release.namespace });
+  const pools: Resource[] = input.pools.map((pool) => ({
+    apiVersion: "metallb.io/v1beta1",
+    kind: "IPAddressPool",
+    metadata: meta(pool.name),
+    spec: { addresses: pool.addresses, autoAssign: pool.autoAssign, avoidBuggyIPs: pool.avoidBuggyIPs },
+  }));
+  const advertisements: Resource[] = input.l2Advertisements.map((ad) => ({
+    apiVersion: "metallb.io/v1beta1",
+    kind: "L2Advertisement",
+    metadata: meta(ad.name),
+    spec: {
+      ...(ad.ipAddressPools.length > 0 && { ipAddressPools: ad.ipAddressPools }),
+      ...(ad.nodeSelectors.length > 0 && { nodeSelectors: ad.nodeSelectors.map((matchLabels) => ({ matchLabels })) }),
+      ...(ad.interfaces.length > 0 && { interfaces: ad.interfaces }),
+    },
+  }));
+  return [[...pools, ...advertisements]];
+}
+
+export const metallbPool: Flight<MetallbPoolInput> = {
+  name: "metallb-pool",
+  namespace: "metallb-system",
+  needs: ["metallb"],
+  parse,
+  render,
+};

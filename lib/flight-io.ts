@@ -1,0 +1,50 @@
+// The edge between a flight and its host (node, or the wasip1 engine under yoke).
+import { InputError, type Flight, type Release } from "./flight.ts";
+
+export interface FlightIO {
+  /** Whole standard input as text ("" when nothing was piped). */
+  readStdin(): string;
+  env(name: string): string | undefined;
+  /** argv[0]: yoke passes the release name here. */
+  argv0(): string | undefined;
+  writeStdout(text: string): void;
+  writeStderr(text: string): void;
+}
+
+/** Release from YOKE_RELEASE (last path segment, as yoke's SDK does) or argv[0]. */
+export function releaseFrom(io: FlightIO, flight: Flight<unknown>): Release {
+  const fromEnv = io.env("YOKE_RELEASE")?.split("/").pop();
+  const name = fromEnv || io.argv0() || flight.name;
+  const namespace = io.env("YOKE_NAMESPACE") || io.env("NAMESPACE") || flight.namespace;
+  return { name, namespace };
+}
+
+/**
+ * Runs a flight against its host and returns the exit code. Output goes to stdout only on
+ * success, so bad input leaves stdout empty and a single line on stderr.
+ */
+export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
+  for (const notice of flight.notices ?? []) io.writeStderr(`${flight.name}: ${notice}\n`);
+  let output: string;
+  try {
+    const text = io.readStdin().trim();
+    let raw: unknown = {};
+    if (text !== "") {
+      try {
+        raw = JSON.parse(text);
+      } catch (err) {
+        throw new InputError("", `stdin is not valid JSON (${(err as Error).message})`);
+      }
+    }
+    const input = flight.parse(raw);
+    output = JSON.stringify(flight.render(input, releaseFrom(io, flight as Flight<unknown>)), null, 2) + "\n";
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.writeStderr(`${flight.name}: ${err.field === "" ? err.problem : err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  io.writeStdout(output);
+  return 0;
+}

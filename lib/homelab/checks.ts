@@ -1,0 +1,195 @@
+// Semantic checks of a schema-valid declaration: the mistakes that cost an evening on a real
+// LAN (a DHCP range over the ingress IP, a pool over the gateway, a typo in a node name).
+import type { Homelab } from "./schema.ts";
+import type { FieldPath, Problem } from "./problems.ts";
+import { ownedSpans } from "./addresses.ts";
+import { compareMinor, minorOf, supportedKubernetes } from "./versions.ts";
+import {
+  contains,
+  formatIPv4,
+  isNetworkAligned,
+  overlaps,
+  parseCIDR,
+  parseIPv4,
+  parsePoolEntry,
+  spanText,
+  type Span,
+} from "../net/ipv4.ts";
+
+export function semanticProblems(homelab: Homelab): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: FieldPath, message: string, warning = false) => problems.push({ path, message, warning });
+  const subnet = parseCIDR(homelab.network.subnet);
+  if (!subnet) return problems;
+  const subnetText = homelab.network.subnet;
+  if (!isNetworkAligned(subnetText)) {
+    add(["network", "subnet"], `is not a network address; write ${formatIPv4(subnet.first)}/${subnet.prefix}`);
+  }
+  const gateway = parseIPv4(homelab.network.gateway)!;
+  const reserved = [
+    { address: subnet.first, name: `the network address ${formatIPv4(subnet.first)}` },
+    { address: subnet.last, name: `the broadcast address ${formatIPv4(subnet.last)}` },
+  ];
+  checkHost(gateway, ["network", "gateway"], "the gateway");
+
+  const dhcp = dhcpSpan();
+  checkPoolEntries();
+  const owned = ownedSpans(homelab);
+  for (const item of owned) {
+    const entry = spanText(item.span);
+    if (!contains(subnet, item.span.first) || !contains(subnet, item.span.last)) {
+      add(item.path, `${entry} is outside the subnet ${subnetText}; use addresses inside it`);
+      continue;
+    }
+    for (const { address, name } of [...reserved, { address: gateway, name: `the gateway ${formatIPv4(gateway)}` }]) {
+      if (contains(item.span, address)) add(item.path, `${entry} includes ${name}; pick addresses that no other device uses`);
+    }
+    if (dhcp && overlaps(item.span, dhcp)) {
+      add(
+        item.path,
+        `${entry} overlaps the DHCP range ${spanText(dhcp)}; the router may lease it to another device. Move it out of the range or shrink the range`,
+      );
+    }
+  }
+  owned.forEach((item, index) => {
+    for (const other of owned.slice(0, index)) {
+      if (overlaps(item.span, other.span)) {
+        add(item.path, `${spanText(item.span)} is also claimed by ${other.owner}; every owned address must be distinct`);
+      }
+    }
+  });
+
+  checkNames();
+  checkReferences();
+  checkIngress();
+  checkVersions();
+  if (!homelab.network.dhcpRange) {
+    add(
+      ["network", "dhcpRange"],
+      "is not declared, so hangar cannot check that the router never leases node, VIP or pool addresses; declare the router's DHCP range",
+      true,
+    );
+  }
+  return problems;
+
+  function checkHost(address: number, path: FieldPath, what: string): void {
+    if (!contains(subnet!, address)) add(path, `${what} ${formatIPv4(address)} is outside the subnet ${subnetText}`);
+    for (const { address: special, name } of reserved) {
+      if (address === special) add(path, `${what} cannot be ${name}`);
+    }
+  }
+
+  function dhcpSpan(): Span | undefined {
+    const range = homelab.network.dhcpRange;
+    if (!range) return undefined;
+    const first = parseIPv4(range.start)!;
+    const last = parseIPv4(range.end)!;
+    checkHost(first, ["network", "dhcpRange", "start"], "the DHCP range start");
+    checkHost(last, ["network", "dhcpRange", "end"], "the DHCP range end");
+    if (first > last) {
+      add(["network", "dhcpRange", "end"], `is before start ${range.start}; the range runs from start to end`);
+      return undefined;
+    }
+    if (contains({ first, last }, gateway)) {
+      add(["network", "gateway"], `${homelab.network.gateway} is inside the DHCP range ${spanText({ first, last })}; routers keep their own address out of it`);
+    }
+    return { first, last };
+  }
+
+  function checkPoolEntries(): void {
+    homelab.addons.metallb.pools.forEach((pool, poolIndex) =>
+      pool.addresses.forEach((entry, index) => {
+        const path = ["addons", "metallb", "pools", poolIndex, "addresses", index];
+        if (!parsePoolEntry(entry)) add(path, `"${entry}" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)`);
+        else if (entry.includes("/") && !isNetworkAligned(entry)) {
+          const span = parseCIDR(entry)!;
+          add(path, `${entry} is not a network address; write ${formatIPv4(span.first)}/${span.prefix} or list the single address as ${entry.split("/")[0]}/32`);
+        }
+      }),
+    );
+  }
+
+  function checkNames(): void {
+    unique(homelab.nodes.map((node) => node.name), (index) => ["nodes", index, "name"], "node");
+    unique(homelab.addons.metallb.pools.map((pool) => pool.name), (index) => ["addons", "metallb", "pools", index, "name"], "pool");
+    unique(
+      homelab.addons.metallb.l2Advertisements.map((ad) => ad.name),
+      (index) => ["addons", "metallb", "l2Advertisements", index, "name"],
+      "L2 advertisement",
+    );
+    unique(
+      homelab.nodes.map((node) => node.mac ?? ""),
+      (index) => ["nodes", index, "mac"],
+      "MAC address",
+    );
+    if (!homelab.nodes.some((node) => node.role === "controlplane")) {
+      add(["nodes"], "has no controlplane node; a cluster needs at least one (role: controlplane)");
+    }
+    if (homelab.cluster.vip && homelab.nodes.filter((node) => node.role === "controlplane").length < 2) {
+      add(["cluster", "vip"], "is only useful with several control planes; remove it and the node's own address is the endpoint", true);
+    }
+  }
+
+  function unique(values: string[], pathOf: (index: number) => FieldPath, what: string): void {
+    values.forEach((value, index) => {
+      if (value !== "" && values.indexOf(value) !== index) add(pathOf(index), `${what} "${value}" is declared twice`);
+    });
+  }
+
+  function checkReferences(): void {
+    const pools = homelab.addons.metallb.pools.map((pool) => pool.name);
+    const nodes = homelab.nodes.map((node) => node.name);
+    homelab.addons.metallb.l2Advertisements.forEach((ad, adIndex) => {
+      const base = ["addons", "metallb", "l2Advertisements", adIndex];
+      (ad.pools ?? []).forEach((pool, index) => {
+        if (!pools.includes(pool)) add([...base, "pools", index], `names pool "${pool}", which is not declared (pools: ${pools.join(", ")})`);
+      });
+      (ad.nodes ?? []).forEach((node, index) => {
+        if (!nodes.includes(node)) add([...base, "nodes", index], `names node "${node}", which is not declared (nodes: ${nodes.join(", ")})`);
+      });
+    });
+  }
+
+  function checkIngress(): void {
+    const ingress = homelab.addons.ingressNginx;
+    const address = parseIPv4(ingress.address)!;
+    const pools = homelab.addons.metallb.pools;
+    const path = ["addons", "ingressNginx", "address"];
+    if (ingress.pool !== undefined) {
+      const pool = pools.find((candidate) => candidate.name === ingress.pool);
+      if (!pool) {
+        add(["addons", "ingressNginx", "pool"], `names pool "${ingress.pool}", which is not declared (pools: ${pools.map((p) => p.name).join(", ")})`);
+      } else if (!inPool(pool.addresses, address)) {
+        add(path, `${ingress.address} is not in pool ${pool.name} (${pool.addresses.join(", ")}); MetalLB would never assign it`);
+      }
+      return;
+    }
+    if (!pools.some((pool) => inPool(pool.addresses, address))) {
+      add(path, `${ingress.address} is in no MetalLB pool; add it to a pool's addresses or MetalLB will never assign it`);
+    }
+  }
+
+  function checkVersions(): void {
+    const talosMinor = minorOf(homelab.cluster.talosVersion);
+    const support = supportedKubernetes[talosMinor];
+    if (!support) {
+      const known = Object.keys(supportedKubernetes).map((minor) => `v${minor}`).join(", ");
+      add(["cluster", "talosVersion"], `Talos ${homelab.cluster.talosVersion} is not a release hangar knows (known minors: ${known})`);
+      return;
+    }
+    const kubeMinor = minorOf(homelab.cluster.kubernetesVersion);
+    if (compareMinor(kubeMinor, support.oldest) < 0 || compareMinor(kubeMinor, support.newest) > 0) {
+      add(
+        ["cluster", "kubernetesVersion"],
+        `Kubernetes ${homelab.cluster.kubernetesVersion} is not supported by Talos ${homelab.cluster.talosVersion} (supported: ${support.oldest}.x to ${support.newest}.x)`,
+      );
+    }
+  }
+}
+
+function inPool(entries: readonly string[], address: number): boolean {
+  return entries.some((entry) => {
+    const span = parsePoolEntry(entry);
+    return span !== undefined && contains(span, address);
+  });
+}

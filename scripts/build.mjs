@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Builds every flight to dist/flights/<name>.js (one self-contained file for plain node),
+// lib/ to dist/lib/ for the zx scripts, and (without --js) every flight to dist/wasm/<name>.wasm.
+import { readdirSync, existsSync, rmSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const jsOnly = process.argv.includes("--js");
+
+function flightNames() {
+  return readdirSync(join(root, "flights"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, "flights", entry.name, "main.ts")))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+function libEntries(dir = join(root, "lib")) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return libEntries(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+async function buildJs(names) {
+  rmSync(join(root, "dist", "flights"), { recursive: true, force: true });
+  await Promise.all(
+    names.map((name) =>
+      build({
+        entryPoints: [join(root, "flights", name, "main.ts")],
+        outfile: join(root, "dist", "flights", `${name}.js`),
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        minify: true,
+        legalComments: "none",
+        logLevel: "error",
+      }),
+    ),
+  );
+  await build({
+    entryPoints: libEntries(),
+    outdir: join(root, "dist", "lib"),
+    outbase: join(root, "lib"),
+    bundle: true,
+    splitting: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+  });
+}
+
+const names = flightNames();
+await buildJs(names);
+let summary = `built ${names.length} flights to dist/flights/`;
+if (!jsOnly) {
+  const { buildWasmFlights } = await import("../wasm/build.mjs");
+  await buildWasmFlights(names);
+  summary += " and dist/wasm/";
+}
+console.log(summary);
