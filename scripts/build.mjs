@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds every flight to dist/flights/<name>.js (one self-contained file for plain node),
 // lib/ to dist/lib/ for the zx scripts, and (without --js) every flight to dist/wasm/<name>.wasm.
-import { readdirSync, existsSync, rmSync } from "node:fs";
+import { readdirSync, existsSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -26,6 +26,9 @@ function libEntries(dir = join(root, "lib")) {
 
 async function buildJs(names) {
   rmSync(join(root, "dist", "flights"), { recursive: true, force: true });
+  // The bundles are CommonJS so a copied file runs anywhere; this marks them so inside the repo.
+  mkdirSync(join(root, "dist", "flights"), { recursive: true });
+  writeFileSync(join(root, "dist", "flights", "package.json"), '{ "type": "commonjs" }\n');
   await Promise.all(
     names.map((name) =>
       build({
