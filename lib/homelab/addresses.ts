@@ -2,7 +2,7 @@
 // checks and the network doctor both start from this list.
 import type { Homelab } from "./schema.ts";
 import type { FieldPath } from "./problems.ts";
-import { parseIPv4, parsePoolEntry, type Span } from "../net/ipv4.ts";
+import { isNetworkAligned, parseIPv4, parsePoolEntry, type Span } from "../net/ipv4.ts";
 
 export interface OwnedSpan {
   span: Span;
@@ -23,7 +23,8 @@ export function ownedSpans(homelab: Homelab): OwnedSpan[] {
   homelab.addons.metallb.pools.forEach((pool, poolIndex) =>
     pool.addresses.forEach((entry, index) => {
       const span = parsePoolEntry(entry);
-      if (span) owned.push({ span, owner: `pool ${pool.name}`, kind: "pool", path: ["addons", "metallb", "pools", poolIndex, "addresses", index] });
+      // An unaligned CIDR is reported on its own; guessing its span would only add noise.
+      if (span && (!entry.includes("/") || isNetworkAligned(entry))) owned.push({ span, owner: `pool ${pool.name}`, kind: "pool", path: ["addons", "metallb", "pools", poolIndex, "addresses", index] });
     }),
   );
   return owned;

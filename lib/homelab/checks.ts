@@ -41,8 +41,9 @@ export function semanticProblems(homelab: Homelab): Problem[] {
       add(item.path, `${entry} is outside the subnet ${subnetText}; use addresses inside it`);
       continue;
     }
+    const verb = item.span.first === item.span.last ? "is" : "includes";
     for (const { address, name } of [...reserved, { address: gateway, name: `the gateway ${formatIPv4(gateway)}` }]) {
-      if (contains(item.span, address)) add(item.path, `${entry} includes ${name}; pick addresses that no other device uses`);
+      if (contains(item.span, address)) add(item.path, `${entry} ${verb} ${name}; pick addresses that no other device uses`);
     }
     if (dhcp && overlaps(item.span, dhcp)) {
       add(

@@ -20,7 +20,7 @@ export function parseHomelab(text: string, file: string): LoadedHomelab {
     throw new HomelabError(
       doc.errors.map((error) => {
         const { line, col } = lines.linePos(error.pos[0]);
-        return `${file}:${line}:${col} ${error.message.split("\n")[0]}`;
+        return `${file}:${line}:${col} yaml: ${error.message.split("\n")[0]}`;
       }),
     );
   }
@@ -43,18 +43,18 @@ export function parseHomelab(text: string, file: string): LoadedHomelab {
 /** Where a field is written; for a missing field, where its parent is. */
 function position(doc: Document, lines: LineCounter, path: FieldPath): { line: number; col: number } {
   for (let depth = path.length; depth >= 0; depth--) {
-    const offset = offsetOf(doc, path.slice(0, depth), depth === path.length);
+    const offset = offsetOf(doc, path.slice(0, depth));
     if (offset !== undefined) return lines.linePos(offset);
   }
   return { line: 1, col: 1 };
 }
 
-function offsetOf(doc: Document, path: FieldPath, exact: boolean): number | undefined {
+function offsetOf(doc: Document, path: FieldPath): number | undefined {
   if (path.length === 0) return (doc.contents as Node | null)?.range?.[0];
   const parent = doc.getIn(path.slice(0, -1), true);
   const last = path[path.length - 1];
   // For a key in a map, point at the key itself: that is what an unknown-field fix edits.
-  if (exact && isMap(parent)) {
+  if (isMap(parent)) {
     const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === last);
     const key = pair?.key as Node | undefined;
     if (key?.range) return key.range[0];

@@ -89,10 +89,7 @@ export const HomelabSchema = Strict(
       }),
     }),
   },
-  {
-    $id: "https://hangar.dev/homelab.schema.json",
-    title: "hangar homelab declaration",
-  },
+  { title: "hangar homelab declaration" },
 );
 
 export type Homelab = Static<typeof HomelabSchema>;

@@ -51,7 +51,7 @@ function message(error: ErrorObject): string {
     case "minItems":
       return `must list at least ${error.params.limit} item${error.params.limit === 1 ? "" : "s"}`;
     case "uniqueItems":
-      return `must not list the same entry twice (items ${error.params.j} and ${error.params.i} are equal)`;
+      return `lists ${JSON.stringify((error.data as unknown[])[error.params.i])} twice; keep one`;
     case "minimum":
     case "maximum":
       return `must be ${error.params.comparison} ${error.params.limit}${got}`;

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Writes homelab.schema.json (for editors) from the declaration's TypeBox schema.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { importDist, root } from "./flights.mjs";
+
+const { homelabJsonSchema } = await importDist("homelab/json-schema.js");
+writeFileSync(join(root, "homelab.schema.json"), homelabJsonSchema());
+console.log("wrote homelab.schema.json");
