@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// npm run bench: every benchmark, one after the other, each printing its own figures.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { root } from "./flights.mjs";
+
+const parts = ["bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs"];
+let failed = false;
+for (const part of parts) {
+  const script = join(root, "scripts", part);
+  if (!existsSync(script)) continue;
+  console.log(`\n== ${part}`);
+  const result = spawnSync(process.execPath, [script], { stdio: "inherit" });
+  failed ||= result.status !== 0;
+}
+process.exit(failed ? 1 : 0);
