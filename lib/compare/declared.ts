@@ -1,0 +1,137 @@
+// Every difference hangar makes on purpose, with the reason, in one place. The comparison
+// reports a difference listed here as "declared: <reason>"; any other difference fails it.
+// An entry must be exact enough that a real regression next to it still shows up: it names
+// the object, the fact, which side has what, and (where it matters) the value hangar renders.
+import type { FactDifference, ObjectDifference, Rename, Side } from "./differ.ts";
+import type { NeedsDifference, OrderDifference } from "./ordering.ts";
+import type { ObjectRef } from "./objects.ts";
+
+export interface Target {
+  kind: string;
+  /** Exact name; absent: any object of the kind. */
+  name?: string;
+  namespace?: string;
+}
+
+export interface DeclaredObject extends Target {
+  only: Side;
+  reason: string;
+}
+
+export interface DeclaredFact extends Target {
+  fact: string | RegExp;
+  /** only-hangar: hangar has the fact, upstream lacks it; changed: both have it, values differ. */
+  shape: "only-hangar" | "only-upstream" | "changed";
+  /** The value hangar must render for the entry to apply (exact). */
+  hangar?: string;
+  reason: string;
+}
+
+export interface DeclaredOrder {
+  /** hangar applies `earlier` before `later`, Helm the other way round. */
+  earlier: string;
+  later: readonly string[];
+  reason: string;
+}
+
+export interface DeclaredNeeds {
+  release: string;
+  reason: string;
+}
+
+export interface DeclaredRename extends Rename {
+  reason: string;
+}
+
+const nativeNames =
+  "hangar keeps the names of MetalLB's native manifest (config/manifests/metallb-native.yaml); the chart prefixes them with its release name";
+const chartRename = (kind: string, namespace: string, chart: string, native: string, group = ""): DeclaredRename => ({
+  upstream: { group, kind, namespace, name: chart },
+  hangar: { group, kind, namespace, name: native },
+  reason: nativeNames,
+});
+const rbac = "rbac.authorization.k8s.io";
+
+const renames: readonly DeclaredRename[] = [
+  chartRename("ServiceAccount", "metallb-system", "metallb-controller", "controller"),
+  chartRename("ServiceAccount", "metallb-system", "metallb-speaker", "speaker"),
+  chartRename("Deployment", "metallb-system", "metallb-controller", "controller", "apps"),
+  chartRename("DaemonSet", "metallb-system", "metallb-speaker", "speaker", "apps"),
+  chartRename("Role", "metallb-system", "metallb-controller", "controller", rbac),
+  chartRename("Role", "metallb-system", "metallb-pod-lister", "pod-lister", rbac),
+  chartRename("RoleBinding", "metallb-system", "metallb-controller", "controller", rbac),
+  chartRename("RoleBinding", "metallb-system", "metallb-pod-lister", "pod-lister", rbac),
+  chartRename("ClusterRole", "", "metallb:controller", "metallb-system:controller", rbac),
+  chartRename("ClusterRole", "", "metallb:speaker", "metallb-system:speaker", rbac),
+  chartRename("ClusterRoleBinding", "", "metallb:controller", "metallb-system:controller", rbac),
+  chartRename("ClusterRoleBinding", "", "metallb:speaker", "metallb-system:speaker", rbac),
+];
+
+const objects: readonly DeclaredObject[] = [];
+
+const facts: readonly DeclaredFact[] = [];
+
+const order: readonly DeclaredOrder[] = [];
+
+const needs: readonly DeclaredNeeds[] = [
+  {
+    release: "metallb-namespace",
+    reason:
+      "the MetalLB chart neither creates nor labels metallb-system, and the speaker needs Pod Security `privileged`; helmfile installs the labelled namespace as a release of its own, hangar's metallb flight renders it in its first stage",
+  },
+  {
+    release: "metallb",
+    reason: "helmfile's metallb release needs the metallb-namespace release (see there); hangar's metallb flight needs nothing",
+  },
+];
+
+function targets(target: Target, ref: ObjectRef): boolean {
+  return (
+    target.kind === ref.kind &&
+    (target.name === undefined || target.name === ref.name) &&
+    (target.namespace === undefined || target.namespace === ref.namespace)
+  );
+}
+
+function shapeOf(difference: FactDifference): DeclaredFact["shape"] {
+  if (difference.upstream === undefined) return "only-hangar";
+  if (difference.hangar === undefined) return "only-upstream";
+  return "changed";
+}
+
+function factMatches(entry: DeclaredFact, difference: FactDifference): boolean {
+  const named = typeof entry.fact === "string" ? entry.fact === difference.fact : entry.fact.test(difference.fact);
+  return (
+    named &&
+    targets(entry, difference.ref) &&
+    entry.shape === shapeOf(difference) &&
+    (entry.hangar === undefined || entry.hangar === difference.hangar)
+  );
+}
+
+export interface Declarations {
+  renames: readonly DeclaredRename[];
+  objects: readonly DeclaredObject[];
+  facts: readonly DeclaredFact[];
+  order: readonly DeclaredOrder[];
+  needs: readonly DeclaredNeeds[];
+}
+
+/** hangar's declared differences. */
+export const declared: Declarations = { renames, objects, facts, order, needs };
+
+export type Difference = ObjectDifference | FactDifference | OrderDifference | NeedsDifference;
+
+/** The reason hangar differs on purpose, or undefined when the difference is not declared. */
+export function reasonFor(difference: Difference, declarations: Declarations = declared): string | undefined {
+  switch (difference.type) {
+    case "object":
+      return declarations.objects.find((entry) => entry.only === difference.only && targets(entry, difference.ref))?.reason;
+    case "fact":
+      return declarations.facts.find((entry) => factMatches(entry, difference))?.reason;
+    case "order":
+      return declarations.order.find((entry) => entry.earlier === difference.earlier && entry.later.includes(difference.later))?.reason;
+    case "needs":
+      return declarations.needs.find((entry) => entry.release === difference.release)?.reason;
+  }
+}
