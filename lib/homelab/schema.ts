@@ -21,6 +21,9 @@ const PoolRange = Type.String({
   "x-hint": "a CIDR like 10.0.0.3/32 or a range like 10.0.0.3-10.0.0.5",
 });
 
+const Extension = Type.String({ pattern: "^[a-z0-9-]+/[a-z0-9-]+$", "x-hint": "an Image Factory extension like siderolabs/zfs" });
+const Extensions = (description: string) => Type.Array(Extension, { uniqueItems: true, description });
+
 export const NodeSchema = Strict({
   name: DNSLabel,
   role: Type.Union([Type.Literal("controlplane"), Type.Literal("worker")], {
@@ -34,6 +37,7 @@ export const NodeSchema = Strict({
   ),
   installDisk: Type.String({ pattern: "^/dev/[A-Za-z0-9/_-]+$", "x-hint": "a device path like /dev/nvme0n1" }),
   maintenanceAddress: Type.Optional(IPv4),
+  extensions: Type.Optional(Extensions("This node's extensions, replacing cluster.extensions for it (e.g. GPU firmware on one board).")),
 });
 
 export const PoolSchema = Strict({
@@ -57,10 +61,14 @@ export const HomelabSchema = Strict(
       talosVersion: Type.String({ pattern: "^v\\d+\\.\\d+\\.\\d+$", "x-hint": "a Talos release like v1.13.9" }),
       kubernetesVersion: Type.String({ pattern: "^\\d+\\.\\d+\\.\\d+$", "x-hint": "a Kubernetes release like 1.36.3 (no leading v)" }),
       vip: Type.Optional(IPv4),
-      extensions: Type.Optional(
+      extensions: Type.Optional(Extensions("Image Factory extensions installed on every node, e.g. siderolabs/zfs.")),
+      extraKernelArgs: Type.Optional(
         Type.Array(
-          Type.String({ pattern: "^[a-z0-9-]+/[a-z0-9-]+$", "x-hint": "an Image Factory extension like siderolabs/zfs" }),
-          { uniqueItems: true },
+          Type.String({
+            pattern: "^[A-Za-z][A-Za-z0-9_.,:=/+-]*$",
+            "x-hint": "a kernel argument like net.ifnames=0 (letters, digits and _.,:=/+-)",
+          }),
+          { description: "Kernel arguments baked into the Image Factory schematic (installer and boot media)." },
         ),
       ),
     }),
