@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // hangar up: homelab.yaml -> Talos -> add-ons. With --dry-run it touches no machine and no
 // cluster: it validates the declaration, renders every flight with the built bundles and
-// prints the plan (and with --out DIR writes every input and output there).
+// prints the plan, Talos commands included (and with --out DIR writes every input, output,
+// patch and command line there). Without it: Talos through talosctl (--local: a Docker
+// cluster on this machine), then the add-ons (--talos-only stops after Talos).
 import { argv, chalk, fs, path } from "zx";
-import { importDist, runBuiltFlight } from "./flights.mjs";
+import { importDist, root, runBuiltFlight } from "./flights.mjs";
+import { consoleIO, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
 
 const configPath = argv.config ?? "homelab.yaml";
 
@@ -12,13 +15,56 @@ async function main() {
   const { planFlights } = await importDist("plan.js");
   const { homelab, warnings } = parseHomelab(await readConfig(configPath), configPath);
   warnings.forEach((line) => console.error(chalk.yellow(line)));
-  if (!argv["dry-run"]) {
-    throw new Error("only --dry-run is available in this build: provisioning Talos needs the talos steps");
-  }
+  const talos = await loadTalos();
+  const layout = talos.stateLayout(stateDirFor(configPath));
+  if (!argv["dry-run"]) return provision(talos, homelab, layout);
+  const talosPlan = talos.talosPlan(homelab, layout);
   const plans = planFlights(homelab);
   const rendered = plans.map((plan) => ({ plan, stdout: runBuiltFlight(plan) }));
-  if (argv.out) await writeFlights(argv.out, rendered);
+  if (argv.out) {
+    await writeFlights(argv.out, rendered);
+    await writeTalosPlan(argv.out, talosPlan);
+  }
+  printTalosPlan(talosPlan);
   printPlan(homelab, rendered);
+}
+
+async function provision(talos, homelab, layout) {
+  const io = consoleIO(talos);
+  let target = homelab;
+  let kubeconfig = layout.kubeconfig;
+  if (argv.local) {
+    target = talos.localHomelab(homelab);
+    const local = talos.localLayout(layout.dir);
+    const { created } = await talos.ensureLocalCluster(target, local, io);
+    console.log(chalk.green(created ? `Local cluster ${homelab.cluster.name} created in Docker` : `Local cluster ${homelab.cluster.name} is already running`));
+    kubeconfig = local.kubeconfig;
+  } else {
+    const tailscaleAuthKey = await tailscaleKeyFor(talos, homelab, layout);
+    const { changes } = await talos.convergeTalos(homelab, layout, io, { tailscaleAuthKey });
+    console.log(
+      changes.length === 0
+        ? chalk.green(`Talos cluster ${homelab.cluster.name} is up to date: nothing applied, nothing rebooted.`)
+        : chalk.green(`Talos cluster ${homelab.cluster.name} converged: ${changes.join("; ")}.`),
+    );
+  }
+  console.log(`kubeconfig: ${kubeconfig}`);
+  if (argv["talos-only"]) return;
+  await deployAddons(target, kubeconfig);
+}
+
+/** The add-ons go on through the applier; a build without it says so instead of pretending. */
+async function deployAddons(homelab, kubeconfig) {
+  const applier = path.join(root, "dist", "lib", "kube", "deploy.js");
+  if (!fs.existsSync(applier)) {
+    throw new Error(
+      "Talos is up, but this build has no add-on applier (lib/kube/deploy.ts), so MetalLB and ingress-nginx were not deployed; run with --talos-only to stop after Talos",
+    );
+  }
+  const { deploy } = await import(applier);
+  const { renderPlan } = await importDist("plan.js");
+  await deploy(renderPlan(homelab), { kubeconfig });
+  console.log(chalk.green(`ingress-nginx answers at http://${homelab.addons.ingressNginx.address}/`));
 }
 
 async function readConfig(file) {
@@ -43,6 +89,23 @@ async function writeFlights(outDir, rendered) {
   await fs.rename(staging, target);
 }
 
+/** DIR/talos/: every patch, each schematic and commands.sh, written like the flights (whole or not at all). */
+async function writeTalosPlan(outDir, plan) {
+  const target = path.join(outDir, "talos");
+  const staging = `${target}.partial`;
+  await fs.rm(staging, { recursive: true, force: true });
+  await fs.mkdir(staging, { recursive: true });
+  for (const [name, text] of plan.files) await fs.writeFile(path.join(staging, name), text);
+  await fs.writeFile(path.join(staging, "commands.sh"), plan.script, { mode: 0o755 });
+  await fs.rm(target, { recursive: true, force: true });
+  await fs.rename(staging, target);
+}
+
+function printTalosPlan(plan) {
+  console.log(chalk.bold(`Talos (talosctl, in order)`));
+  for (const line of plan.script.split("\n").slice(1)) console.log(line.startsWith("#") ? chalk.dim(line) : line);
+}
+
 function printPlan(homelab, rendered) {
   console.log(chalk.bold(`hangar plan for ${homelab.cluster.name} (${configPath})`));
   rendered.forEach(({ plan, stdout }, index) => {
@@ -56,7 +119,7 @@ function printPlan(homelab, rendered) {
       }
     });
   });
-  if (argv.out) console.log(`\nwrote ${path.join(argv.out, "flights")}/`);
+  if (argv.out) console.log(`\nwrote ${path.join(argv.out, "flights")}/ and ${path.join(argv.out, "talos")}/`);
 }
 
 main().catch((err) => {

@@ -4,11 +4,13 @@
 export const defaultFactoryUrl = "https://factory.talos.dev";
 
 export async function registerSchematic(factoryUrl: string, yaml: string, expectedId: string): Promise<void> {
-  const response = await fetch(`${factoryUrl}/schematics`, {
-    method: "POST",
-    headers: { "content-type": "application/yaml" },
-    body: yaml,
-  });
+  let response: Response;
+  try {
+    response = await fetch(`${factoryUrl}/schematics`, { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`cannot reach the Image Factory at ${factoryUrl} to register schematic ${expectedId} (${cause?.code ?? cause?.message ?? String(err)})`);
+  }
   const text = await response.text();
   if (!response.ok) throw new Error(`the Image Factory refused schematic ${expectedId}: HTTP ${response.status} ${text.trim().slice(0, 200)}`);
   const id = (JSON.parse(text) as { id?: unknown }).id;
