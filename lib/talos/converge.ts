@@ -118,9 +118,10 @@ class Converger {
     const configured = this.homelab.nodes.filter((node) => !inMaintenance.has(node.name));
     if (configured.length > 0) {
       // New secrets would be a new PKI: the installed nodes would never trust this tool again.
+      const names = configured.map((node) => `${node.name} (${maintenanceAddress(node)})`).join(", ");
       throw new Error(
-        `${this.layout.secrets} is missing, but ${configured.map((node) => node.name).join(", ")} did not answer in maintenance mode. ` +
-          "If this cluster was built before, restore secrets.yaml from your backup; hangar never makes new secrets for nodes that may be running",
+        `${names} did not answer in maintenance mode: boot unconfigured nodes from the Talos ISO. ` +
+          `If this cluster was built before, restore ${this.layout.secrets} from your backup instead: hangar makes new secrets only when every node is unconfigured`,
       );
     }
     await ensurePrivateDir(this.layout.dir);

@@ -71,3 +71,8 @@ export function kubernetesSteps(running: string, desired: string): string[] {
   steps.push(desired);
   return steps;
 }
+
+/** A graceful reset makes the node leave etcd, which the only member of a cluster cannot do. */
+export function canResetGracefully(controlPlaneCount: number, role: "controlplane" | "worker"): boolean {
+  return role === "worker" || controlPlaneCount > 1;
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// hangar upgrade: brings installed nodes to homelab.yaml's Talos version, extensions and
+// Kubernetes version (what up.mjs also does on every run), without installing new nodes or
+// touching the add-ons. Equal versions and schematics mean nothing happens.
+import { argv, chalk, fs } from "zx";
+import { importDist } from "./flights.mjs";
+import { consoleIO, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
+
+const configPath = argv.config ?? "homelab.yaml";
+
+async function main() {
+  const { parseHomelab } = await importDist("homelab/load.js");
+  const { homelab, warnings } = parseHomelab(await fs.readFile(configPath, "utf8"), configPath);
+  warnings.forEach((line) => console.error(chalk.yellow(line)));
+  const talos = await loadTalos();
+  const layout = talos.stateLayout(stateDirFor(configPath));
+  const tailscaleAuthKey = await tailscaleKeyFor(talos, homelab, layout);
+  const { changes } = await talos.convergeTalos(homelab, layout, consoleIO(talos), { tailscaleAuthKey, upgradeOnly: true });
+  console.log(
+    changes.length === 0
+      ? chalk.green(`${homelab.cluster.name} already runs Talos ${homelab.cluster.talosVersion} and Kubernetes ${homelab.cluster.kubernetesVersion}: nothing to upgrade.`)
+      : chalk.green(`${homelab.cluster.name}: ${changes.join("; ")}.`),
+  );
+}
+
+main().catch((err) => {
+  console.error(chalk.red(err.code === "ENOENT" ? `${configPath}: cannot read the declaration (ENOENT)` : err.message));
+  process.exit(1);
+});
