@@ -1,13 +1,12 @@
 // up.mjs against the fake talosctl: a node booted from the ISO becomes a cluster, a re-run
 // touches nothing, a version bump upgrades, an interrupted run recovers, and the secrets stay
 // put, private and out of every output.
-import t from "tap";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import t, { type Test } from "tap";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { nodeSchematic } from "../lib/talos/schematic.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
-import { edit } from "./helpers/example.ts";
-import { exampleText } from "./helpers/example.ts";
+import { edit, exampleText } from "./helpers/example.ts";
 import { exampleHomelab, extensionsText, haHomelab, haText } from "./doubles/fake-talosctl/declarations.ts";
 import { fakeLab, modes, secretValues, verb, type Lab } from "./doubles/fake-talosctl/harness.ts";
 
@@ -17,7 +16,7 @@ const mutating = ["apply-config", "bootstrap", "upgrade", "upgrade-k8s", "gen se
 /** Calls that change a node or the secrets (a dry-run apply changes nothing). */
 const changes = (calls: string[][]) => calls.filter((argv) => mutating.includes(verb(argv)) && !argv.includes("--dry-run"));
 
-function noSecretsAnywhere(t: Tap.Test, lab: Lab) {
+function noSecretsAnywhere(t: Test, lab: Lab) {
   const secrets = secretValues(join(lab.dir, ".hangar"));
   t.ok(secrets.length >= 10, `collected ${secrets.length} secret values to look for`);
   const everything = [...lab.outputs, JSON.stringify(lab.calls())].join("\n");
@@ -224,10 +223,8 @@ t.test("the Tailscale key comes from the environment or the state folder and is 
   t.notOk([...lab.outputs, JSON.stringify(lab.calls())].some((text) => text.includes(key)), "the key appears in no output");
 
   const fromFile = await fakeLab(t, extensionsText, seed);
-  writeFileSync(join(fromFile.dir, ".hangar-key"), "");
-  const keyFile = join(fromFile.dir, ".hangar", "tailscale-authkey");
-  (await import("node:fs")).mkdirSync(join(fromFile.dir, ".hangar"), { mode: 0o700 });
-  writeFileSync(keyFile, `${key}-file\n`, { mode: 0o600 });
+  mkdirSync(join(fromFile.dir, ".hangar"), { mode: 0o700 });
+  writeFileSync(join(fromFile.dir, ".hangar", "tailscale-authkey"), `${key}-file\n`, { mode: 0o600 });
   t.equal((await fromFile.run("up", ["--talos-only"])).status, 0);
   t.match(readFileSync(join(fromFile.dir, ".hangar", "patches", "node-home-01-cp-0.yaml"), "utf8"), `TS_AUTHKEY=${key}-file`);
 });
