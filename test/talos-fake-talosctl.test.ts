@@ -1,6 +1,6 @@
 // The fake talosctl reproduces the talosctl behaviours hangar depends on (messages as talosctl
 // 1.13 prints them where the notes pin them down); if the double drifts, the up.mjs tests lie.
-import t from "tap";
+import t, { type Test } from "tap";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +10,7 @@ import { parseAllDocuments } from "yaml";
 const fake = fileURLToPath(new URL("./doubles/fake-talosctl/bin/talosctl", import.meta.url));
 const factoryImage = (version: string) => `factory.talos.dev/metal-installer/${"a".repeat(64)}:${version}`;
 
-function lab(t: Parameters<Parameters<typeof t.test>[1]>[0], nodes: object[] = [], dir = t.testdir()) {
+function lab(t: Test, nodes: object[] = [], dir = t.testdir()) {
   const state = join(dir, "state");
   mkdirSync(state, { recursive: true });
   writeFileSync(join(state, "state.json"), JSON.stringify({ nodes }));
@@ -27,7 +27,7 @@ function lab(t: Parameters<Parameters<typeof t.test>[1]>[0], nodes: object[] = [
 }
 
 /** A cluster of one control plane at 10.0.0.2 installed from maintenance mode. */
-function installed(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+function installed(t: Test) {
   const l = lab(t, [{ state: "maintenance", maintenanceAddress: "10.0.0.9", talosVersion: "v1.13.8" }]);
   l.run("gen", "secrets", "-o", "secrets.yaml");
   writeFileSync(
