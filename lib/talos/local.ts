@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import type { Homelab } from "../homelab/schema.ts";
 import { formatIPv4, parseCIDR, parseIPv4, parsePoolEntry, type Span } from "../net/ipv4.ts";
-import { workers } from "./cluster.ts";
+import { controlPlanes, workers } from "./cluster.ts";
 import { clientVersion, commandLine, type TalosctlCommand } from "./commands.ts";
 import { talosctlProblem } from "./decide.ts";
 import { patchPaths, type PatchPaths } from "./layout.ts";
@@ -98,9 +98,10 @@ export async function ensureLocalCluster(
 }
 
 /**
- * The declaration with the add-ons' addresses moved into the Docker network, keeping each
- * address's last octet (10.0.0.3 becomes 10.5.0.3), and announcements allowed from every node
- * (the containers do not carry the declared node names).
+ * The declaration as the Docker cluster sees it: one control plane and the workers at talosctl's
+ * addresses, the add-ons' addresses moved into the Docker network keeping their last octet
+ * (10.0.0.3 becomes 10.5.0.3), and announcements allowed from every node (the containers do not
+ * carry the declared node names).
  */
 export function localHomelab(homelab: Homelab): Homelab {
   const taken = new Set([formatIPv4(dockerBase + 1), ...localNodeAddresses(homelab)]);
@@ -124,9 +125,18 @@ export function localHomelab(homelab: Homelab): Homelab {
     }),
   }));
   const ingress = parseIPv4(homelab.addons.ingressNginx.address)!;
+  const addresses = localNodeAddresses(homelab);
+  const { vip: _vip, ...cluster } = homelab.cluster;
+  const { dhcpRange: _dhcp, ...network } = homelab.network;
   return {
     ...homelab,
-    network: { ...homelab.network, subnet: dockerSubnet, gateway: formatIPv4(dockerBase + 1) },
+    cluster,
+    network: { ...network, subnet: dockerSubnet, gateway: formatIPv4(dockerBase + 1) },
+    // Docker gives one control plane and the declared number of workers.
+    nodes: [controlPlanes(homelab)[0]!, ...workers(homelab)].map(({ mac: _mac, maintenanceAddress: _dhcpAddress, ...node }, index) => ({
+      ...node,
+      address: addresses[index]!,
+    })),
     addons: {
       ...homelab.addons,
       metallb: {

@@ -1,0 +1,68 @@
+// reset.mjs asks before it resets, picks --graceful=false for the only control plane, and
+// leaves the node in maintenance mode so up.mjs can install it again with the same secrets.
+import t from "tap";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { nodeSchematic } from "../lib/talos/schematic.ts";
+import { exampleText } from "./helpers/example.ts";
+import { exampleHomelab, haHomelab, haText } from "./doubles/fake-talosctl/declarations.ts";
+import { fakeLab, verb } from "./doubles/fake-talosctl/harness.ts";
+
+const isoSchematic = nodeSchematic(exampleHomelab(), exampleHomelab().nodes[0]!).id;
+const resets = (calls: string[][]) => calls.filter((argv) => verb(argv) === "reset");
+
+t.test("the only node: confirmation, --graceful=false, back to maintenance, installed again", async (t) => {
+  const lab = await fakeLab(t, exampleText, [{ maintenanceAddress: "10.0.0.2", schematic: isoSchematic }]);
+  t.equal((await lab.run("up", ["--talos-only"])).status, 0);
+  const secrets = readFileSync(join(lab.dir, ".hangar", "secrets.yaml"));
+
+  const wrong = await lab.run("reset", [], { input: "home-01\n" });
+  t.equal(wrong.status, 1);
+  t.match(wrong.stdout, "This resets home-01-cp-0 (10.0.0.2): erases its configuration and data (STATE and EPHEMERAL) and reboots it into maintenance mode.");
+  t.match(wrong.stdout, "It is the only control plane");
+  t.match(wrong.stdout, "Not confirmed; nothing was reset.");
+  const silent = await lab.run("reset");
+  t.equal(silent.status, 1, "no answer (stdin closed) is a no");
+  t.same(resets(lab.calls()), []);
+
+  const confirmed = await lab.run("reset", [], { input: "home-01-cp-0\n" });
+  t.equal(confirmed.status, 0, confirmed.stderr);
+  t.same(resets(lab.calls()), [
+    [
+      "reset", "--talosconfig", join(lab.dir, ".hangar", "talosconfig"), "--nodes", "10.0.0.2", "--endpoints", "10.0.0.2",
+      "--graceful=false", "--system-labels-to-wipe", "STATE", "--system-labels-to-wipe", "EPHEMERAL", "--reboot",
+    ],
+  ]);
+  t.match(lab.nodes()[0], { state: "maintenance" });
+
+  const before = lab.calls().length;
+  const again = await lab.run("up", ["--talos-only"]);
+  t.equal(again.status, 0, again.stderr);
+  const calls = lab.calls().slice(before);
+  t.ok(calls.some((argv) => verb(argv) === "apply-config" && argv.includes("--insecure")), "installed again from maintenance mode");
+  t.ok(calls.some((argv) => verb(argv) === "bootstrap"), "and bootstrapped again");
+  t.same(readFileSync(join(lab.dir, ".hangar", "secrets.yaml")), secrets, "with the same secrets");
+});
+
+t.test("several nodes: --node is required, workers reset gracefully, --wipe-disk wipes", async (t) => {
+  const homelab = haHomelab();
+  const lab = await fakeLab(
+    t,
+    haText,
+    homelab.nodes.map((node) => ({ maintenanceAddress: node.maintenanceAddress ?? node.address, schematic: nodeSchematic(homelab, node).id })),
+  );
+  t.equal((await lab.run("up", ["--talos-only"])).status, 0);
+  const which = await lab.run("reset", ["--yes"]);
+  t.equal(which.status, 1);
+  t.match(which.stderr, "say which node to reset with --node (cp-0, cp-1, cp-2, worker-0, worker-1)");
+  t.match((await lab.run("reset", ["--node", "nas", "--yes"])).stderr, "no node named nas");
+
+  const worker = await lab.run("reset", ["--node", "worker-0", "--yes", "--wipe-disk"]);
+  t.equal(worker.status, 0, worker.stderr);
+  const call = resets(lab.calls())[0]!;
+  t.ok(call.includes("--graceful=true") && call.includes("--wipe-mode"), "graceful, whole disk");
+  t.equal(lab.nodes()[3]!.state, "off", "wiped and powered off");
+  const controlPlane = await lab.run("reset", ["--node", "cp-1", "--yes"]);
+  t.equal(controlPlane.status, 0, controlPlane.stderr);
+  t.ok(resets(lab.calls())[1]!.includes("--graceful=true"), "one of three control planes leaves etcd gracefully");
+});
