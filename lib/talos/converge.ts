@@ -3,7 +3,7 @@
 import { basename, join } from "node:path";
 import { readdir } from "node:fs/promises";
 import type { Homelab, HomelabNode } from "../homelab/schema.ts";
-import { controlPlanes, firstControlPlane, maintenanceAddress } from "./cluster.ts";
+import { controlPlanes, firstControlPlane, maintenanceAddress, workers } from "./cluster.ts";
 import * as talos from "./commands.ts";
 import { commandLine, type GeneratedPatches, type TalosctlCommand } from "./commands.ts";
 import { kubernetesSteps, needsTalosUpgrade, talosctlProblem } from "./decide.ts";
@@ -74,7 +74,8 @@ class Converger {
     await this.ensureSecrets(inMaintenance);
     await this.generateConfigs(patches);
     const observed = await this.probeInstalled(inMaintenance);
-    const fresh = this.homelab.nodes.filter((node) => observed.get(node.name)?.state === "maintenance");
+    // Control planes first: workers join a control plane that is already there.
+    const fresh = [...controlPlanes(this.homelab), ...workers(this.homelab)].filter((node) => observed.get(node.name)?.state === "maintenance");
     if (options.upgradeOnly && fresh.length > 0) {
       throw new Error(`${fresh.map((node) => node.name).join(", ")} not installed yet; run scripts/up.mjs first`);
     }
