@@ -7,15 +7,14 @@
 import { createInterface } from "node:readline";
 import { argv, chalk, fs } from "zx";
 import { importDist } from "./flights.mjs";
-import { consoleIO, loadTalos, stateDirFor } from "./talos.mjs";
+import { consoleIO, loadDeclaration, loadTalos, stateDirFor } from "./talos.mjs";
 
 const configPath = argv.config ?? "homelab.yaml";
 
 async function main() {
-  const { parseHomelab } = await importDist("homelab/load.js");
+  const homelab = await loadDeclaration(configPath);
   const { canResetGracefully } = await importDist("talos/decide.js");
   const { reset, commandLine } = await importDist("talos/commands.js");
-  const { homelab } = parseHomelab(await fs.readFile(configPath, "utf8"), configPath);
   const talos = await loadTalos();
   const layout = talos.stateLayout(stateDirFor(configPath));
   const node = pickNode(homelab);
@@ -65,6 +64,6 @@ async function confirmed(name) {
 }
 
 main().catch((err) => {
-  console.error(chalk.red(err.code === "ENOENT" ? `${configPath}: cannot read the declaration (ENOENT)` : err.message));
+  console.error(chalk.red(err.message));
   process.exit(1);
 });

@@ -1,7 +1,22 @@
 // Glue between the zx scripts and lib/talos: the real talosctl, the real Image Factory, the
 // console, and where the state folder lives (.hangar/ beside homelab.yaml).
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { importDist } from "./flights.mjs";
+
+/** Reads and checks homelab.yaml (warnings to stderr); throws one printable message on bad input. */
+export async function loadDeclaration(configPath) {
+  const { parseHomelab } = await importDist("homelab/load.js");
+  let text;
+  try {
+    text = await readFile(configPath, "utf8");
+  } catch (err) {
+    throw new Error(`${configPath}: cannot read the declaration (${err.code ?? err.message})`);
+  }
+  const { homelab, warnings } = parseHomelab(text, configPath);
+  warnings.forEach((line) => console.error(line));
+  return homelab;
+}
 
 export async function loadTalos() {
   const [converge, layout, talosctl, factory, files, patches, local, plan, cluster] = await Promise.all(

@@ -2,16 +2,13 @@
 // hangar upgrade: brings installed nodes to homelab.yaml's Talos version, extensions and
 // Kubernetes version (what up.mjs also does on every run), without installing new nodes or
 // touching the add-ons. Equal versions and schematics mean nothing happens.
-import { argv, chalk, fs } from "zx";
-import { importDist } from "./flights.mjs";
-import { consoleIO, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
+import { argv, chalk } from "zx";
+import { consoleIO, loadDeclaration, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
 
 const configPath = argv.config ?? "homelab.yaml";
 
 async function main() {
-  const { parseHomelab } = await importDist("homelab/load.js");
-  const { homelab, warnings } = parseHomelab(await fs.readFile(configPath, "utf8"), configPath);
-  warnings.forEach((line) => console.error(chalk.yellow(line)));
+  const homelab = await loadDeclaration(configPath);
   const talos = await loadTalos();
   const layout = talos.stateLayout(stateDirFor(configPath));
   const tailscaleAuthKey = await tailscaleKeyFor(talos, homelab, layout);
@@ -24,6 +21,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(chalk.red(err.code === "ENOENT" ? `${configPath}: cannot read the declaration (ENOENT)` : err.message));
+  console.error(chalk.red(err.message));
   process.exit(1);
 });

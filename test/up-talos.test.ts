@@ -197,6 +197,12 @@ t.test("preflight failures stop before anything is written", async (t) => {
   t.match(old.stderr, "talosctl v1.12.11 does not match cluster.talosVersion v1.13.9; install talosctl v1.13.x");
   t.notOk(existsSync(join(lab.dir, ".hangar")), "nothing written");
 
+  const emptyPath = join(lab.dir, "empty-bin");
+  mkdirSync(emptyPath);
+  const missing = await lab.run("up", ["--talos-only"], { env: { PATH: emptyPath } });
+  t.equal(missing.status, 1);
+  t.match(missing.stderr, "talosctl is not installed or not on PATH");
+
   const nobody = await fakeLab(t, exampleText, []);
   const off = await nobody.run("up", ["--talos-only"]);
   t.equal(off.status, 1);

@@ -79,7 +79,7 @@ export async function fakeLab(t: Test, homelabText: string, nodes: NodeSeed[]): 
     run: (script, args = [], options = {}) =>
       new Promise((resolve) => {
         // Through env(1), so tap's process tracking does not load itself into every node process below.
-        const child = spawn("env", ["-u", "NODE_OPTIONS", process.execPath, join(scripts, `${script}.mjs`), "--config", config, ...args], {
+        const child = spawn("/usr/bin/env", ["-u", "NODE_OPTIONS", process.execPath, join(scripts, `${script}.mjs`), "--config", config, ...args], {
           cwd: dir,
           env: {
             ...baseEnv,
