@@ -35,7 +35,7 @@ export function localNodeAddresses(homelab: Homelab): string[] {
 
 const controlPlaneAddress = () => formatIPv4(dockerBase + 2);
 
-export function createCommand(homelab: Homelab, layout: LocalLayout, controlPlanePatch: string | undefined): TalosctlCommand {
+function dockerClusterCommand(homelab: Homelab, layout: LocalLayout, controlPlanePatch: string | undefined): TalosctlCommand {
   const { cluster } = homelab;
   return {
     // cluster create saves its client config where TALOSCONFIG points.
@@ -90,7 +90,7 @@ export async function ensureLocalCluster(
     await writePrivateFileIfChanged(patch, renderPatch([fragment]));
   }
   const running = (await step(probe(layout), true)).code === 0;
-  if (!running) await step(createCommand(homelab, layout, patch));
+  if (!running) await step(dockerClusterCommand(homelab, layout, patch));
   await makePrivate(layout.talosconfig);
   await step(kubeconfig(layout));
   await makePrivate(layout.kubeconfig);
