@@ -96,7 +96,7 @@ async function writeTalosPlan(outDir, plan) {
   await fs.rm(staging, { recursive: true, force: true });
   await fs.mkdir(staging, { recursive: true });
   for (const [name, text] of plan.files) await fs.writeFile(path.join(staging, name), text);
-  await fs.writeFile(path.join(staging, "commands.sh"), plan.script, { mode: 0o755 });
+  await fs.writeFile(path.join(staging, "commands.sh"), plan.script);
   await fs.rm(target, { recursive: true, force: true });
   await fs.rename(staging, target);
 }
