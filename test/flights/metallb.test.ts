@@ -1,0 +1,134 @@
+// The metallb flight against MetalLB's v0.16.1 release manifest: the same objects, and for each
+// the fields that decide behaviour, compared exactly. Failures name the object and the field.
+import t from "tap";
+import { spawnSync } from "node:child_process";
+import { metallb } from "../../flights/metallb/flight.ts";
+import { runFlight } from "../../lib/flight-io.ts";
+import type { Resource } from "../../lib/flight.ts";
+import { at, byKey, key, loadUpstream, withoutDescriptions } from "../helpers/upstream.ts";
+import { fakeIO } from "../helpers/fake-io.ts";
+import { builtFlight } from "../helpers/dist.ts";
+
+const upstream = byKey(loadUpstream("metallb-native-v0.16.1.yaml"));
+const render = (raw: unknown = {}, namespace = "metallb-system") => metallb.render(metallb.parse(raw), { name: "metallb", namespace });
+const stages = render();
+const ours = byKey(stages.flat());
+
+/** Fields compared exactly, per kind (paths into the object). */
+const workloadFields = ["spec.selector", "spec.template.metadata", "spec.template.spec"];
+const fieldsByKind: Record<string, string[]> = {
+  Namespace: ["metadata.labels"],
+  ServiceAccount: ["metadata.labels"],
+  Role: ["metadata.labels", "rules"],
+  ClusterRole: ["metadata.labels", "rules"],
+  RoleBinding: ["roleRef", "subjects"],
+  ClusterRoleBinding: ["roleRef", "subjects"],
+  ConfigMap: ["data"],
+  Secret: ["data", "type"],
+  Service: ["spec"],
+  Deployment: ["metadata.labels", "spec.revisionHistoryLimit", ...workloadFields],
+  DaemonSet: ["metadata.labels", ...workloadFields],
+  ValidatingWebhookConfiguration: ["webhooks"],
+};
+
+t.test("the same objects as the release manifest", async (t) => {
+  t.same([...ours.keys()].sort(), [...upstream.keys()].sort());
+});
+
+t.test("stage 1 holds the namespace and the nine CRDs, stage 2 the rest", async (t) => {
+  t.equal(stages.length, 2);
+  t.same([...new Set(stages[0]!.map((r) => r.kind))].sort(), ["CustomResourceDefinition", "Namespace"]);
+  t.equal(stages[0]!.filter((r) => r.kind === "CustomResourceDefinition").length, 9);
+  t.notOk(stages[1]!.some((r) => r.kind === "Namespace" || r.kind === "CustomResourceDefinition"));
+});
+
+t.test("every object matches upstream in the fields that matter", async (t) => {
+  for (const [name, theirs] of upstream) {
+    const mine = ours.get(name);
+    if (!mine) continue;
+    for (const field of fieldsByKind[theirs.kind] ?? []) {
+      t.same(at(mine, field), at(theirs, field), `${name} ${field}`);
+    }
+  }
+});
+
+t.test("CRDs: names, scope, conversion, versions and schemas without descriptions", async (t) => {
+  for (const [name, theirs] of upstream) {
+    if (theirs.kind !== "CustomResourceDefinition") continue;
+    const mine = ours.get(name) as Resource;
+    for (const field of ["group", "names", "scope", "conversion"]) {
+      t.same(at(mine, `spec.${field}`), at(theirs, `spec.${field}`), `${name} spec.${field}`);
+    }
+    const versions = (crd: Resource) => at(crd, "spec.versions") as Record<string, unknown>[];
+    t.same(versions(mine).map((v) => v.name), versions(theirs).map((v) => v.name), `${name} version names`);
+    versions(theirs).forEach((version, index) => {
+      const mineVersion = versions(mine)[index]!;
+      const label = `${name} ${version.name}`;
+      for (const field of ["served", "storage", "deprecated", "deprecationWarning", "subresources", "additionalPrinterColumns"]) {
+        t.same(mineVersion[field], version[field], `${label} ${field}`);
+      }
+      t.same(mineVersion.schema, withoutDescriptions(version.schema), `${label} schema`);
+    });
+  }
+});
+
+t.test("operator settings take effect", async (t) => {
+  const tuned = byKey(
+    render({
+      logLevel: "debug",
+      announceFromControlPlanes: true,
+      speaker: { nodeSelector: { "hangar/lb": "yes" }, tolerations: [{ key: "dedicated", operator: "Equal", value: "lb", effect: "NoExecute", tolerationSeconds: 30 }] },
+      controller: { nodeSelector: { "hangar/role": "infra" } },
+    }).flat(),
+  );
+  const speakerSpec = at(tuned.get("DaemonSet/metallb-system/speaker"), "spec.template.spec") as Record<string, any>;
+  t.same(speakerSpec.containers[0].args, ["--port=9120", "--log-level=debug", "--ignore-exclude-lb"]);
+  t.same(speakerSpec.nodeSelector, { "kubernetes.io/os": "linux", "hangar/lb": "yes" });
+  t.same(speakerSpec.tolerations.at(-1), { key: "dedicated", operator: "Equal", value: "lb", effect: "NoExecute", tolerationSeconds: 30 });
+  t.equal(speakerSpec.tolerations.length, 3, "upstream's control-plane tolerations are kept");
+  const controllerSpec = at(tuned.get("Deployment/metallb-system/controller"), "spec.template.spec") as Record<string, any>;
+  t.same(controllerSpec.containers[0].args, ["--port=9120", "--log-level=debug"]);
+  t.same(controllerSpec.nodeSelector, { "kubernetes.io/os": "linux", "hangar/role": "infra" });
+});
+
+t.test("another namespace is followed everywhere it appears", async (t) => {
+  const moved = render({}, "lb");
+  const text = JSON.stringify(moved);
+  t.notMatch(text, /"metallb-system"/, "no object, subject or service reference keeps the default namespace");
+  const all = byKey(moved.flat());
+  t.ok(all.has("Namespace/_/lb"));
+  t.ok(all.has("ClusterRole/_/lb:controller"));
+  t.equal(at(all.get("CustomResourceDefinition/_/bgppeers.metallb.io"), "spec.conversion.webhook.clientConfig.service.namespace"), "lb");
+});
+
+const bad: [unknown, string][] = [
+  [{ logLevel: "loud" }, 'metallb: input.logLevel: must be one of all, debug, info, warn, error, none (got "loud")'],
+  [{ loglevel: "info" }, "metallb: input.loglevel: is not a known field"],
+  [{ speaker: { tolerations: [{ key: "a", effect: "Sometimes" }] } }, 'metallb: input.speaker.tolerations[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute (got "Sometimes")'],
+  [{ speaker: { nodeSelector: ["a"] } }, "metallb: input.speaker.nodeSelector: must be a map of strings"],
+  [{ announceFromControlPlanes: "yes" }, "metallb: input.announceFromControlPlanes: must be true or false"],
+  [{ speaker: { tolerations: [{ tolerationSeconds: -1 }] } }, "metallb: input.speaker.tolerations[0].tolerationSeconds: must be a whole number of at least 0"],
+  [[], "metallb: input must be a JSON object"],
+];
+for (const [raw, message] of bad) {
+  t.test(`bad input: ${message}`, async (t) => {
+    const io = fakeIO(JSON.stringify(raw));
+    t.equal(runFlight(metallb, io), 1);
+    t.equal(io.stdout, "");
+    t.equal(io.stderr, `${message}\n`);
+  });
+}
+
+t.test("the built bundle prints what the in-process render returns", async (t) => {
+  const run = spawnSync(process.execPath, [builtFlight("metallb")], {
+    input: '{"logLevel":"warn"}',
+    env: { ...process.env, YOKE_RELEASE: "lb", YOKE_NAMESPACE: "lb-system" },
+    encoding: "utf8",
+  });
+  t.equal(run.status, 0, run.stderr);
+  t.equal(run.stdout, JSON.stringify(render({ logLevel: "warn" }, "lb-system"), null, 2) + "\n");
+});
+
+t.test("keys are kind/namespace/name", async (t) => {
+  t.equal(key({ apiVersion: "v1", kind: "Namespace", metadata: { name: "x" } }), "Namespace/_/x");
+});
