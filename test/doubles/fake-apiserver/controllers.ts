@@ -1,0 +1,220 @@
+// Simulated controllers: what kube-controller-manager, MetalLB and kube-webhook-certgen would do
+// to the objects hangar applies, after configurable delays. Each gate that turns true is logged
+// as a GateEvent so benchmarks can measure how fast the applier reacts.
+import { performance } from "node:perf_hooks";
+import type { Engine } from "./engine.ts";
+import type { Entry } from "./store.ts";
+import { clone, type Json } from "./apply.ts";
+
+export type GateKind =
+  | "namespace-active" | "crd-established" | "deployment-ready" | "daemonset-ready" | "job-complete"
+  | "job-deleted" | "cabundle-injected" | "webhook-serving" | "lb-ip-assigned";
+
+export interface GateEvent {
+  at: number;
+  kind: GateKind;
+  object: string;
+}
+
+export type Delays = Record<"namespaceActive" | "crdEstablished" | "rollout" | "jobComplete" | "caBundle" | "loadBalancer", number>;
+
+export const defaultDelays: Delays = { namespaceActive: 5, crdEstablished: 40, rollout: 60, jobComplete: 40, caBundle: 30, loadBalancer: 30 };
+
+const fakeCa = Buffer.from("-----BEGIN CERTIFICATE-----\nfake CA for tests\n-----END CERTIFICATE-----\n").toString("base64");
+
+export function describe(object: Json): string {
+  return `${object.kind}/${object.metadata.namespace ?? "_"}/${object.metadata.name}`;
+}
+
+export class Controllers {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  readonly events: GateEvent[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly delays: Delays,
+  ) {}
+
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+
+  private later(ms: number, work: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      work();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private gate(kind: GateKind, object: Json): void {
+    this.events.push({ at: performance.now(), kind, object: describe(object) });
+  }
+
+  /** The live entry for an object, if it still exists. */
+  private current(entry: Entry): Entry | undefined {
+    const meta = entry.object.metadata;
+    return this.engine.store.get(entry.kind, meta.namespace, meta.name);
+  }
+
+  changed(entry: Entry, type: "ADDED" | "MODIFIED" | "DELETED"): void {
+    if (type === "DELETED") return;
+    const { kind } = entry.kind;
+    const generation = entry.object.metadata.generation;
+    const observed = entry.object.status?.observedGeneration;
+    if (kind === "Namespace" && entry.object.status?.phase !== "Active") this.namespace(entry);
+    if (kind === "CustomResourceDefinition" && !established(entry.object)) this.crd(entry);
+    if ((kind === "Deployment" || kind === "DaemonSet") && observed !== generation) this.rollout(entry);
+    if (kind === "Job" && type === "ADDED") this.job(entry);
+    if (kind === "Service" && entry.object.spec?.type === "LoadBalancer" && !entry.object.status?.loadBalancer?.ingress) this.assignAll();
+    if (kind === "IPAddressPool") this.assignAll();
+  }
+
+  private namespace(entry: Entry): void {
+    this.later(this.delays.namespaceActive, () => {
+      const live = this.current(entry);
+      if (!live) return;
+      this.engine.setStatus(live, { phase: "Active" });
+      this.gate("namespace-active", live.object);
+    });
+  }
+
+  private crd(entry: Entry): void {
+    this.later(this.delays.crdEstablished, () => {
+      const live = this.current(entry);
+      if (!live || established(live.object)) return;
+      this.engine.kinds.addCrd(live.object);
+      const conditions = ["NamesAccepted", "Established"].map((type) => ({ type, status: "True", reason: type === "Established" ? "InitialNamesAccepted" : "NoConflicts", lastTransitionTime: new Date().toISOString() }));
+      this.engine.setStatus(live, { acceptedNames: live.object.spec.names, conditions, storedVersions: [live.object.spec.versions.find((v: Json) => v.storage)?.name] });
+      this.gate("crd-established", live.object);
+    });
+  }
+
+  private rollout(entry: Entry): void {
+    this.later(this.delays.rollout, () => {
+      const live = this.current(entry);
+      if (!live) return;
+      const generation = live.object.metadata.generation;
+      if (live.kind.kind === "Deployment") {
+        const replicas = live.object.spec.replicas ?? 1;
+        this.engine.setStatus(live, {
+          observedGeneration: generation,
+          replicas, readyReplicas: replicas, availableReplicas: replicas, updatedReplicas: replicas,
+          conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable" }, { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" }],
+        });
+        this.gate("deployment-ready", live.object);
+        this.afterDeploymentReady(live);
+      } else {
+        const n = 1;
+        this.engine.setStatus(live, { observedGeneration: generation, desiredNumberScheduled: n, currentNumberScheduled: n, updatedNumberScheduled: n, numberAvailable: n, numberReady: n, numberMisscheduled: 0 });
+        this.gate("daemonset-ready", live.object);
+      }
+    });
+  }
+
+  /** MetalLB's controller rotates its certificate and injects the CA once it runs. */
+  private afterDeploymentReady(entry: Entry): void {
+    if (entry.object.metadata.name !== "controller" || !entry.object.spec.template?.spec?.containers?.[0]?.image?.includes("metallb")) return;
+    this.later(this.delays.caBundle, () => {
+      const vwc = this.find("admissionregistration.k8s.io", "validatingwebhookconfigurations", undefined, "metallb-webhook-configuration");
+      if (vwc) {
+        this.injectCa(vwc, "MetalLB");
+        this.gate("cabundle-injected", vwc.object);
+      }
+      const peers = this.find("apiextensions.k8s.io", "customresourcedefinitions", undefined, "bgppeers.metallb.io");
+      if (peers?.object.spec.conversion?.webhook) {
+        const patch = clone({ apiVersion: peers.object.apiVersion, kind: peers.object.kind, metadata: { name: peers.object.metadata.name }, spec: { conversion: { strategy: "Webhook", webhook: { clientConfig: { caBundle: fakeCa } } } } });
+        this.engine.apply(peers.kind, undefined, peers.object.metadata.name, patch, "MetalLB", true, false);
+      }
+      this.gate("webhook-serving", { kind: "Service", metadata: { namespace: entry.object.metadata.namespace, name: "metallb-webhook-service" } });
+    });
+  }
+
+  private injectCa(vwc: Entry, manager: string): void {
+    const patch = {
+      apiVersion: vwc.object.apiVersion,
+      kind: vwc.object.kind,
+      metadata: { name: vwc.object.metadata.name },
+      webhooks: vwc.object.webhooks.map((hook: Json) => ({ name: hook.name, clientConfig: { caBundle: fakeCa } })),
+    };
+    this.engine.apply(vwc.kind, undefined, vwc.object.metadata.name, patch, manager, true, false);
+  }
+
+  private job(entry: Entry): void {
+    this.later(this.delays.jobComplete, () => {
+      const live = this.current(entry);
+      if (!live) return;
+      const namespace = live.object.metadata.namespace;
+      const args: string[] = live.object.spec.template?.spec?.containers?.[0]?.args ?? [];
+      if (args[0] === "create") {
+        const secretName = args.find((arg) => arg.startsWith("--secret-name="))?.split("=")[1];
+        const secrets = this.engine.kinds.byKind("v1", "Secret")!;
+        if (secretName) this.engine.apply(secrets, namespace, secretName, { apiVersion: "v1", kind: "Secret", metadata: { name: secretName, namespace }, data: { ca: fakeCa, cert: fakeCa, key: fakeCa } }, "kube-webhook-certgen", true, false);
+      }
+      if (args[0] === "patch") {
+        const webhook = args.find((arg) => arg.startsWith("--webhook-name="))?.split("=")[1];
+        const vwc = webhook && this.find("admissionregistration.k8s.io", "validatingwebhookconfigurations", undefined, webhook);
+        if (vwc) {
+          this.injectCa(vwc, "kube-webhook-certgen");
+          this.gate("cabundle-injected", vwc.object);
+        }
+      }
+      this.engine.setStatus(live, { succeeded: 1, conditions: [{ type: "Complete", status: "True" }] });
+      this.gate("job-complete", live.object);
+      if (live.object.spec.ttlSecondsAfterFinished === 0) {
+        this.later(1, () => {
+          const done = this.current(live);
+          if (!done) return;
+          this.engine.remove(done);
+          this.gate("job-deleted", done.object);
+        });
+      }
+    });
+  }
+
+  /** MetalLB's address allocation: the requested IP if it lies in a pool, else nothing. */
+  private assignAll(): void {
+    this.later(this.delays.loadBalancer, () => {
+      const services = this.engine.store.all().filter((entry) => entry.kind.kind === "Service" && entry.object.spec?.type === "LoadBalancer");
+      const pools = this.engine.store.all().filter((entry) => entry.kind.kind === "IPAddressPool");
+      for (const service of services) {
+        if (service.object.status?.loadBalancer?.ingress) continue;
+        const wanted: string | undefined = service.object.metadata.annotations?.["metallb.io/loadBalancerIPs"] ?? service.object.spec.loadBalancerIP;
+        const ip = wanted ?? firstAddress(pools);
+        if (!ip || !pools.some((pool) => (pool.object.spec?.addresses ?? []).some((range: string) => inRange(ip, range)))) continue;
+        this.engine.setStatus(service, { loadBalancer: { ingress: [{ ip, ipMode: "VIP" }] } });
+        this.gate("lb-ip-assigned", service.object);
+      }
+    });
+  }
+
+  private find(group: string, plural: string, namespace: string | undefined, name: string): Entry | undefined {
+    const kind = this.engine.kinds.all().find((k) => k.group === group && k.plural === plural);
+    return kind && this.engine.store.get(kind, namespace, name);
+  }
+}
+
+function established(crd: Json): boolean {
+  return (crd.status?.conditions ?? []).some((c: Json) => c.type === "Established" && c.status === "True");
+}
+
+function toInt(ip: string): number {
+  return ip.split(".").reduce((value, part) => value * 256 + Number(part), 0);
+}
+
+function inRange(ip: string, range: string): boolean {
+  const value = toInt(ip);
+  if (range.includes("/")) {
+    const [base, prefix] = range.split("/");
+    const size = 2 ** (32 - Number(prefix));
+    const first = toInt(base!) - (toInt(base!) % size);
+    return value >= first && value < first + size;
+  }
+  const [from, to] = range.split("-").map((part) => toInt(part.trim()));
+  return value >= from! && value <= to!;
+}
+
+function firstAddress(pools: Entry[]): string | undefined {
+  const range: string | undefined = pools.find((pool) => pool.object.spec?.autoAssign !== false)?.object.spec.addresses?.[0];
+  return range?.split(/[/-]/)[0];
+}
