@@ -164,7 +164,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     const body = await readBody(req);
     if (injectFault(req, res)) return;
     const { pathname, searchParams } = new URL(req.url ?? "/", url);
-    const parts = pathname.split("/").filter(Boolean);
+    const parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
     if (pathname === "/version") return respond(req, res, 200, { major: "1", minor: "36", gitVersion: "v1.36.3", platform: "linux/amd64" });
     if (pathname === "/api") return respond(req, res, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: `127.0.0.1:${port}` }] });
     if (pathname === "/apis") return respond(req, res, 200, groupList());

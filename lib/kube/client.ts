@@ -1,0 +1,146 @@
+// A small Kubernetes API client on top of @kubernetes/client-node's KubeConfig (which handles
+// kubeconfig files, contexts, certificates and tokens): JSON requests with retries, and
+// streaming watches.
+import { request as httpsRequest, Agent, type RequestOptions } from "node:https";
+import { request as httpRequest } from "node:http";
+import { KubeConfig } from "@kubernetes/client-node";
+import { ApiRequestError, defaultRetry, withRetries, type RetryPolicy } from "./retry.ts";
+
+export type Json = any;
+
+export interface RequestInit {
+  query?: Record<string, string | undefined>;
+  body?: string;
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Give up on a request that has not answered after this long. */
+  timeoutMs?: number;
+}
+
+export interface WatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: Json;
+}
+
+export interface KubeClientOptions {
+  kubeconfig?: string;
+  context?: string;
+  retry?: RetryPolicy;
+  onRetry?: (error: Error, waitMs: number) => void;
+}
+
+export class KubeClient {
+  /** Every request made, for progress lines and benchmarks. */
+  requests = 0;
+
+  private constructor(
+    private readonly server: URL,
+    private readonly options: RequestOptions,
+    private readonly retry: RetryPolicy,
+    private readonly onRetry?: (error: Error, waitMs: number) => void,
+  ) {}
+
+  static async create(options: KubeClientOptions = {}): Promise<KubeClient> {
+    const config = new KubeConfig();
+    if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
+    else config.loadFromDefault();
+    if (options.context) {
+      if (!config.getContextObject(options.context)) throw new Error(`kubeconfig has no context named ${options.context}`);
+      config.setCurrentContext(options.context);
+    }
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig names no current cluster; pass --kubeconfig or --context");
+    const requestOptions: RequestOptions = {};
+    await config.applyToHTTPSOptions(requestOptions);
+    requestOptions.agent = new Agent({ keepAlive: true, maxSockets: 16, ca: requestOptions.ca, cert: requestOptions.cert, key: requestOptions.key, rejectUnauthorized: requestOptions.rejectUnauthorized });
+    return new KubeClient(new URL(cluster.server), requestOptions, options.retry ?? defaultRetry, options.onRetry);
+  }
+
+  async json(method: string, path: string, init: RequestInit = {}): Promise<Json> {
+    return withRetries(() => this.once(method, path, init), this.retry, init.signal, this.onRetry);
+  }
+
+  /** GET that answers undefined for 404 instead of throwing. */
+  async getOrUndefined(path: string, signal?: AbortSignal): Promise<Json | undefined> {
+    try {
+      return await this.json("GET", path, { signal });
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private url(path: string, query: Record<string, string | undefined> = {}): URL {
+    const url = new URL(path.replace(/^\//, ""), this.server.href.endsWith("/") ? this.server : `${this.server.href}/`);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
+    return url;
+  }
+
+  private once(method: string, path: string, init: RequestInit): Promise<Json> {
+    this.requests += 1;
+    const url = this.url(path, init.query);
+    return new Promise((resolve, reject) => {
+      const send = url.protocol === "http:" ? httpRequest : httpsRequest;
+      const headers: Record<string, string> = { ...(this.options.headers as Record<string, string>), Accept: "application/json" };
+      if (init.body !== undefined) headers["Content-Type"] = init.contentType ?? "application/json";
+      const req = send(url, { ...this.options, method, headers, signal: init.signal }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", (error) => reject(transportError(error, method, url)));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const status = res.statusCode ?? 0;
+          let body: Json;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = { message: text };
+          }
+          if (status >= 200 && status < 300) return resolve(body);
+          const retryAfter = Number(res.headers["retry-after"]);
+          reject(new ApiRequestError(body?.message ?? `${method} ${url.pathname}: HTTP ${status}`, status, body?.reason, undefined, Number.isFinite(retryAfter) ? retryAfter : undefined));
+        });
+      });
+      req.setTimeout(init.timeoutMs ?? 30_000, () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
+      req.on("error", (error) => reject(init.signal?.aborted ? init.signal.reason : transportError(error, method, url)));
+      req.end(init.body);
+    });
+  }
+
+  /**
+   * Streams watch events for a collection from `resourceVersion`; resolves when the server ends
+   * the stream or the signal aborts.
+   */
+  watch(path: string, query: Record<string, string | undefined>, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+    this.requests += 1;
+    const url = this.url(path, { ...query, watch: "1", allowWatchBookmarks: "true" });
+    return new Promise((resolve, reject) => {
+      const send = url.protocol === "http:" ? httpRequest : httpsRequest;
+      const req = send(url, { ...this.options, method: "GET", headers: { ...(this.options.headers as Record<string, string>), Accept: "application/json" }, signal }, (res) => {
+        if ((res.statusCode ?? 0) >= 300) {
+          res.resume();
+          return reject(new ApiRequestError(`watch ${url.pathname}: HTTP ${res.statusCode}`, res.statusCode, undefined, undefined));
+        }
+        let buffered = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          buffered += chunk;
+          let newline: number;
+          while ((newline = buffered.indexOf("\n")) >= 0) {
+            const line = buffered.slice(0, newline).trim();
+            buffered = buffered.slice(newline + 1);
+            if (line) onEvent(JSON.parse(line));
+          }
+        });
+        res.on("end", () => resolve());
+        res.on("error", (error) => (signal.aborted ? resolve() : reject(transportError(error, "WATCH", url))));
+      });
+      req.on("error", (error) => (signal.aborted ? resolve() : reject(transportError(error, "WATCH", url))));
+      req.end();
+    });
+  }
+}
+
+function transportError(error: Error & { code?: string }, method: string, url: URL): ApiRequestError {
+  return new ApiRequestError(`${method} ${url.pathname}: ${error.message}`, undefined, undefined, error.code ?? "ECONNRESET");
+}

@@ -1,0 +1,351 @@
+// Deploying planned flights: in `needs` order (independent flights concurrently), stage by stage,
+// with a server dry run before each stage, server-side apply of what changed, readiness gates
+// between stages, a yoke-format release record, and pruning of what a flight no longer renders.
+import type { Resource, Stages } from "../flight.ts";
+import type { PlannedFlight } from "../plan.ts";
+import type { KubeClient, Json } from "./client.ts";
+import { Discovery, objectPath, type ResourceInfo } from "./discovery.ts";
+import { crdScopes, identify, namespaceAnnotation, releaseAnnotation, splitPreStages, withReleaseMetadata, type Release } from "./prepare.ts";
+import { containedIn } from "./subset.ts";
+import { readiness, requestedAddress, webhookCaReady } from "./readiness.ts";
+import { waitUntilReady } from "./wait.ts";
+import { activeRevision, listRevisions, revisionSecret } from "./revision.ts";
+import { ApiRequestError, isWebhookFailure, sleep } from "./retry.ts";
+import { describeDiff } from "./diff.ts";
+
+export interface DeployOptions {
+  fieldManager: string;
+  forceConflicts: boolean;
+  forceOwnership: boolean;
+  /** Server dry run only: nothing is written. */
+  dryRun: boolean;
+  /** Print what would change (server dry run against live) and write nothing. */
+  diff: boolean;
+  removeCrds: boolean;
+  removeNamespaces: boolean;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export const defaultDeployOptions: DeployOptions = {
+  fieldManager: "yoke",
+  forceConflicts: false,
+  forceOwnership: false,
+  dryRun: false,
+  diff: false,
+  removeCrds: false,
+  removeNamespaces: false,
+  timeoutMs: 5 * 60_000,
+};
+
+export type Outcome = "created" | "configured" | "unchanged" | "pruned" | "kept";
+
+export type DeployEvent =
+  | { type: "flight"; flight: string; state: "start" | "done"; ms?: number }
+  | { type: "stage"; flight: string; stage: number; stages: number; resources: number }
+  | { type: "resource"; flight: string; resource: string; outcome: Outcome | "would change" }
+  | { type: "waiting"; flight: string; what: string }
+  | { type: "diff"; flight: string; resource: string; text: string }
+  | { type: "url"; flight: string; url: string };
+
+export interface FlightSummary {
+  flight: string;
+  counts: Record<Outcome, number>;
+  ms: number;
+  newRevision: boolean;
+}
+
+export class DeployError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeployError";
+  }
+}
+
+type Report = (event: DeployEvent) => void;
+
+export async function deployFlights(client: KubeClient, flights: PlannedFlight[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
+  const discovery = new Discovery(client);
+  const running = new Map<string, Promise<FlightSummary>>();
+  const start = (flight: PlannedFlight): Promise<FlightSummary> => {
+    let found = running.get(flight.name);
+    if (!found) {
+      const needs = flight.needs.map((need) => {
+        const needed = flights.find((candidate) => candidate.name === need);
+        if (!needed) throw new DeployError(`flight ${flight.name} needs ${need}, which is not part of this deploy`);
+        return start(needed);
+      });
+      found = Promise.all(needs).then(() => new FlightDeploy(client, discovery, flight, options, report).run());
+      running.set(flight.name, found);
+    }
+    return found;
+  };
+  const results = await Promise.allSettled(flights.map(start));
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<FlightSummary>).value);
+}
+
+interface Prepared {
+  resource: Resource;
+  info: ResourceInfo | undefined;
+  id: string;
+}
+
+class FlightDeploy {
+  private readonly release: Release;
+  private readonly counts: Record<Outcome, number> = { created: 0, configured: 0, unchanged: 0, pruned: 0, kept: 0 };
+  private readonly writes: boolean;
+  /** What the active revision applied, by identity, to recognise Jobs cleaned up after completing. */
+  private readonly previouslyApplied = new Map<string, string>();
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly discovery: Discovery,
+    private readonly flight: PlannedFlight,
+    private readonly options: DeployOptions,
+    private readonly report: Report,
+  ) {
+    this.release = { name: flight.release, namespace: flight.namespace };
+    this.writes = !options.dryRun && !options.diff;
+  }
+
+  async run(): Promise<FlightSummary> {
+    const started = performance.now();
+    this.report({ type: "flight", flight: this.flight.name, state: "start" });
+    const stages = await this.prepare(this.flight.stages);
+    const previous = activeRevision(await listRevisions(this.client, this.release, this.options.signal));
+    for (const resource of previous?.stages.flat() ?? []) this.previouslyApplied.set(identify(resource), JSON.stringify(resource));
+    for (const [index, stage] of stages.entries()) {
+      this.report({ type: "stage", flight: this.flight.name, stage: index + 1, stages: stages.length, resources: stage.length });
+      await this.applyStage(stage);
+      if (this.writes) await this.waitForStage(stage);
+    }
+    if (this.writes) await this.waitForWebhookCas(stages.flat());
+    const applied: Stages = stages.map((stage) => stage.map((entry) => entry.resource));
+    const changed = !previous || JSON.stringify(previous.stages) !== JSON.stringify(applied);
+    if (this.writes && changed) {
+      const record = revisionSecret(this.release, applied, new Date());
+      await this.client.json("PATCH", `/api/v1/namespaces/${this.release.namespace}/secrets/${record.metadata.name}`, {
+        query: { fieldManager: this.options.fieldManager },
+        body: JSON.stringify(record),
+        contentType: "application/apply-patch+yaml",
+        signal: this.options.signal,
+      });
+      if (previous) await this.prune(previous.stages, applied);
+    }
+    if (this.writes) await this.reportAddress(stages.flat());
+    const ms = performance.now() - started;
+    this.report({ type: "flight", flight: this.flight.name, state: "done", ms });
+    return { flight: this.flight.name, counts: this.counts, ms, newRevision: this.writes && changed };
+  }
+
+  /** yoke's stage rules plus release metadata; kinds the API does not serve yet come from the flight's own CRDs. */
+  private async prepare(stages: Stages): Promise<Prepared[][]> {
+    const scopes = crdScopes(stages);
+    const result: Prepared[][] = [];
+    for (const stage of splitPreStages(stages)) {
+      const prepared: Prepared[] = [];
+      for (const resource of stage) {
+        const info = await this.discovery.find(resource.apiVersion, resource.kind, this.options.signal);
+        const namespaced = info?.namespaced ?? scopes.get(`${resource.apiVersion}/${resource.kind}`);
+        if (namespaced === undefined) {
+          throw new DeployError(`${this.flight.name}: the API serves no ${resource.kind} in ${resource.apiVersion}; is the flight that installs its CRD deployed?`);
+        }
+        const withMetadata = withReleaseMetadata(resource, this.release, namespaced);
+        prepared.push({ resource: withMetadata, info, id: identify(withMetadata) });
+      }
+      result.push(prepared);
+    }
+    return result;
+  }
+
+  private async resolve(entry: Prepared): Promise<ResourceInfo> {
+    if (entry.info) return entry.info;
+    // A kind from a CRD applied earlier in this flight: discoverable now that it is Established.
+    this.discovery.forget(entry.resource.apiVersion);
+    const info = await this.discovery.find(entry.resource.apiVersion, entry.resource.kind, this.options.signal);
+    if (!info) throw new DeployError(`${entry.id}: the API does not serve ${entry.resource.apiVersion} ${entry.resource.kind}`);
+    entry.info = info;
+    return info;
+  }
+
+  private path(entry: Prepared): string {
+    return objectPath(entry.info!, entry.resource.metadata.namespace, entry.resource.metadata.name);
+  }
+
+  private async applyStage(stage: Prepared[]): Promise<void> {
+    const servable = await Promise.all(
+      stage.map(async (entry) => {
+        if (!this.writes && !entry.info) {
+          // Dry run before its CRD exists: nothing the server could check yet.
+          this.report({ type: "resource", flight: this.flight.name, resource: entry.id, outcome: "would change" });
+          return undefined;
+        }
+        await this.resolve(entry);
+        return entry;
+      }),
+    );
+    const live = await Promise.all(
+      servable.map(async (entry) => (entry ? { entry, live: await this.client.getOrUndefined(this.path(entry), this.options.signal) } : undefined)),
+    );
+    const changed: { entry: Prepared; live: Json }[] = [];
+    for (const item of live) {
+      if (!item) continue;
+      this.checkOwnership(item.entry, item.live);
+      if ((item.live && containedIn(item.entry.resource, item.live)) || this.finishedJob(item.entry, item.live)) {
+        this.counts.unchanged += 1;
+        this.report({ type: "resource", flight: this.flight.name, resource: item.entry.id, outcome: "unchanged" });
+      } else {
+        changed.push(item);
+      }
+    }
+    if (changed.length === 0) return;
+    const previews = await this.untilWebhooksAnswer(() => Promise.all(changed.map(({ entry }) => this.apply(entry, true))));
+    if (!this.writes) {
+      changed.forEach(({ entry, live: before }, index) => {
+        this.report({ type: "resource", flight: this.flight.name, resource: entry.id, outcome: "would change" });
+        if (this.options.diff) this.report({ type: "diff", flight: this.flight.name, resource: entry.id, text: describeDiff(before, previews[index]) });
+      });
+      return;
+    }
+    await this.untilWebhooksAnswer(() =>
+      Promise.all(
+        changed.map(async ({ entry, live: before }) => {
+          await this.apply(entry, false);
+          const outcome: Outcome = before ? "configured" : "created";
+          this.counts[outcome] += 1;
+          this.report({ type: "resource", flight: this.flight.name, resource: entry.id, outcome });
+        }),
+      ),
+    );
+  }
+
+  /** A Job with a TTL that this release already ran unchanged, and that has since cleaned itself up. */
+  private finishedJob(entry: Prepared, live: Json | undefined): boolean {
+    const resource = entry.resource;
+    return !live && resource.kind === "Job" && (resource.spec as Json)?.ttlSecondsAfterFinished !== undefined && this.previouslyApplied.get(entry.id) === JSON.stringify(resource);
+  }
+
+  private checkOwnership(entry: Prepared, live: Json | undefined): void {
+    const owner = live?.metadata?.annotations?.[releaseAnnotation];
+    const ownerNamespace = live?.metadata?.annotations?.[namespaceAnnotation];
+    if (!owner || (owner === this.release.name && ownerNamespace === this.release.namespace) || this.options.forceOwnership) return;
+    throw new DeployError(
+      `${entry.id} belongs to release ${ownerNamespace}/${owner}, not ${this.release.namespace}/${this.release.name}; re-run with --force-ownership to take it over`,
+    );
+  }
+
+  private async apply(entry: Prepared, dryRun: boolean): Promise<Json> {
+    try {
+      return await this.client.json("PATCH", this.path(entry), {
+        query: { fieldManager: this.options.fieldManager, force: String(this.options.forceConflicts), dryRun: dryRun ? "All" : undefined },
+        body: JSON.stringify(entry.resource),
+        contentType: "application/apply-patch+yaml",
+        signal: this.options.signal,
+      });
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 409) {
+        const first = error.message.split("\n")[0]!.replace(/^Apply failed with \d+ conflicts?: /, "");
+        throw new DeployError(`${entry.id}: ${first}; another field manager owns that field. Re-run with --force-conflicts to take it over`);
+      }
+      throw error;
+    }
+  }
+
+  /** Admission webhooks refuse everything until they serve: retry with backoff, up to the timeout. */
+  private async untilWebhooksAnswer<T>(work: () => Promise<T>): Promise<T> {
+    const deadline = performance.now() + this.options.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isWebhookFailure(error)) throw error;
+        if (performance.now() > deadline) {
+          throw new DeployError(`${this.flight.name}: timed out after ${Math.round(this.options.timeoutMs / 1000)}s waiting for an admission webhook: ${(error as Error).message}`);
+        }
+        this.report({ type: "waiting", flight: this.flight.name, what: "an admission webhook to answer" });
+        await sleep(Math.min(50 * 2 ** (attempt - 1), 2000), this.options.signal);
+      }
+    }
+  }
+
+  private async waitForStage(stage: Prepared[]): Promise<void> {
+    await Promise.all(
+      stage.map(async (entry) => {
+        const info = await this.resolve(entry);
+        this.report({ type: "waiting", flight: this.flight.name, what: entry.id });
+        await waitUntilReady(
+          this.client,
+          {
+            info,
+            namespace: entry.resource.metadata.namespace,
+            name: entry.resource.metadata.name,
+            what: entry.id,
+            check: readiness,
+            goneMeansDone: entry.resource.kind === "Job",
+          },
+          this.options.timeoutMs,
+          this.options.signal,
+        );
+        if (entry.resource.kind === "CustomResourceDefinition") {
+          const spec = entry.resource.spec as { group: string; versions: { name: string }[] };
+          for (const version of spec.versions) this.discovery.forget(`${spec.group}/${version.name}`);
+        }
+      }),
+    );
+  }
+
+  /** A flight that installs webhooks is done only when they can verify TLS: every caBundle set. */
+  private async waitForWebhookCas(resources: Prepared[]): Promise<void> {
+    const configurations = resources.filter((entry) => entry.resource.kind === "ValidatingWebhookConfiguration" || entry.resource.kind === "MutatingWebhookConfiguration");
+    await Promise.all(
+      configurations.map(async (entry) => {
+        this.report({ type: "waiting", flight: this.flight.name, what: `${entry.id} caBundle` });
+        await waitUntilReady(
+          this.client,
+          { info: await this.resolve(entry), namespace: undefined, name: entry.resource.metadata.name, what: entry.id, check: webhookCaReady },
+          this.options.timeoutMs,
+          this.options.signal,
+        );
+      }),
+    );
+  }
+
+  /** Deletes what the previous revision had and this one lacks, last stage first. */
+  private async prune(previous: Stages, current: Stages): Promise<void> {
+    const keep = new Set(current.flat().map(identify));
+    for (const stage of [...previous].reverse()) {
+      await Promise.all(
+        stage
+          .filter((resource) => !keep.has(identify(resource)))
+          .map(async (resource) => {
+            const id = identify(resource);
+            const protectedKind = (resource.kind === "CustomResourceDefinition" && !this.options.removeCrds) || (resource.kind === "Namespace" && !this.options.removeNamespaces);
+            if (protectedKind) {
+              this.counts.kept += 1;
+              this.report({ type: "resource", flight: this.flight.name, resource: id, outcome: "kept" });
+              return;
+            }
+            const info = await this.discovery.find(resource.apiVersion, resource.kind, this.options.signal);
+            if (!info) return;
+            const path = objectPath(info, resource.metadata.namespace, resource.metadata.name);
+            const live = await this.client.getOrUndefined(path, this.options.signal);
+            if (!live || live.metadata?.annotations?.[releaseAnnotation] !== this.release.name) return;
+            await this.client.json("DELETE", path, { query: { propagationPolicy: "Foreground" }, signal: this.options.signal });
+            this.counts.pruned += 1;
+            this.report({ type: "resource", flight: this.flight.name, resource: id, outcome: "pruned" });
+          }),
+      );
+    }
+  }
+
+  private async reportAddress(resources: Prepared[]): Promise<void> {
+    for (const entry of resources) {
+      if (entry.resource.kind !== "Service" || (entry.resource.spec as Json)?.type !== "LoadBalancer") continue;
+      const live = await this.client.getOrUndefined(this.path(entry), this.options.signal);
+      const ip = live?.status?.loadBalancer?.ingress?.[0]?.ip ?? requestedAddress(entry.resource);
+      if (ip) this.report({ type: "url", flight: this.flight.name, url: `http://${ip}/` });
+    }
+  }
+}
