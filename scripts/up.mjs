@@ -7,6 +7,7 @@
 import { argv, chalk, fs, path } from "zx";
 import { importDist, root, runBuiltFlight } from "./flights.mjs";
 import { consoleIO, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
+import { deployAddons as deployAddonsWith } from "./addons.mjs";
 
 const configPath = argv.config ?? "homelab.yaml";
 
@@ -53,18 +54,10 @@ async function provision(talos, homelab, layout) {
   await deployAddons(target, kubeconfig);
 }
 
-/** The add-ons go on through the applier; a build without it says so instead of pretending. */
+/** The add-ons go on through the same applier as deploy.mjs. */
 async function deployAddons(homelab, kubeconfig) {
-  const applier = path.join(root, "dist", "lib", "kube", "deploy.js");
-  if (!fs.existsSync(applier)) {
-    throw new Error(
-      "Talos is up, but this build has no add-on applier (lib/kube/deploy.ts), so MetalLB and ingress-nginx were not deployed; run with --talos-only to stop after Talos",
-    );
-  }
-  const { deploy } = await import(applier);
   const { renderPlan } = await importDist("plan.js");
-  await deploy(renderPlan(homelab), { kubeconfig });
-  console.log(chalk.green(`ingress-nginx answers at http://${homelab.addons.ingressNginx.address}/`));
+  await deployAddonsWith(renderPlan(homelab), { kubeconfig, flags: argv });
 }
 
 async function readConfig(file) {
