@@ -43,7 +43,7 @@ export function isWebhookFailure(error: unknown): boolean {
 
 /** Milliseconds before attempt `attempt` (1-based retry count); `random` in [0, 1). */
 export function backoffMs(policy: RetryPolicy, attempt: number, retryAfterSeconds: number | undefined, random: number): number {
-  if (retryAfterSeconds !== undefined) return Math.min(retryAfterSeconds * 1000, policy.maxMs * 4);
+  if (retryAfterSeconds !== undefined) return Math.min(retryAfterSeconds * 1000, 60_000);
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
