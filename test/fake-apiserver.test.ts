@@ -1,0 +1,99 @@
+// The fake API server speaks the real protocol: kubectl and @kubernetes/client-node use it as is.
+import t from "tap";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
+import { fakeCluster } from "./helpers/cluster.ts";
+
+const run = promisify(execFile);
+
+t.test("kubectl applies server-side, reads back, and sees discovery", async (t) => {
+  const { server, kubeconfig } = await fakeCluster();
+  t.teardown(() => server.close());
+  const dir = t.testdir();
+  const file = join(dir, "objects.yaml");
+  writeFileSync(file, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\n  namespace: demo\ndata:\n  a: b\n");
+  const apply = await run("kubectl", ["--kubeconfig", kubeconfig, "apply", "--server-side", "--validate=false", "-f", file]);
+  t.match(apply.stdout, /namespace\/demo serverside-applied\nconfigmap\/c1 serverside-applied/);
+  const got = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "cm", "c1", "-n", "demo", "-o", "jsonpath={.data.a} {.metadata.managedFields[0].manager}"]);
+  t.equal(got.stdout, "b kubectl");
+});
+
+t.test("client-node lists, and a no-op apply keeps the resourceVersion", async (t) => {
+  const { server, kubeconfig } = await fakeCluster();
+  t.teardown(() => server.close());
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfig);
+  const core = config.makeApiClient(CoreV1Api);
+  server.applyAs("test", { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } });
+  const before = server.get("v1", "Namespace", undefined, "demo")!.metadata.resourceVersion;
+  server.applyAs("test", { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } });
+  t.equal(server.get("v1", "Namespace", undefined, "demo")!.metadata.resourceVersion, before);
+  const list = await core.listNamespace();
+  t.same(list.items.map((ns) => ns.metadata?.name), ["demo"]);
+});
+
+t.test("watches deliver changes; conflicts have the API's message", async (t) => {
+  const { server, kubeconfig } = await fakeCluster();
+  t.teardown(() => server.close());
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfig);
+  server.applyAs("test", { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } });
+  const seen: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    void new Watch(config).watch("/api/v1/namespaces/demo/configmaps", {}, (type, object) => {
+      seen.push(`${type} ${object.metadata.name} ${object.data?.k}`);
+      if (seen.length === 2) resolve();
+    }, () => undefined).then((req) => t.teardown(() => req.abort()));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  server.applyAs("a", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "demo" }, data: { k: "1" } });
+  server.applyAs("a", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "demo" }, data: { k: "2" } });
+  await done;
+  t.same(seen, ["ADDED c 1", "MODIFIED c 2"]);
+  t.throws(
+    () => server.applyAs("b", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "demo" }, data: { k: "3" } }),
+    /Apply failed with 1 conflict: conflict with "a" using v1: \.data\.k/,
+  );
+});
+
+t.test("simulated controllers: CRD discovery, the MetalLB webhook, LB addresses, Jobs", async (t) => {
+  const { server, client } = await fakeCluster({ delays: { crdEstablished: 20, rollout: 20, caBundle: 20, loadBalancer: 10, jobComplete: 10 } });
+  t.teardown(() => server.close());
+  const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "ipaddresspools.metallb.io" }, spec: { group: "metallb.io", names: { kind: "IPAddressPool", plural: "ipaddresspools" }, scope: "Namespaced", versions: [{ name: "v1beta1", served: true, storage: true }] } };
+  server.applyAs("test", crd);
+  t.equal(await client.getOrUndefined("/apis/metallb.io/v1beta1"), undefined, "not served before Established");
+  await wait(80);
+  t.ok((await client.json("GET", "/apis/metallb.io/v1beta1")).resources.some((r: { kind: string }) => r.kind === "IPAddressPool"));
+  server.applyAs("test", { apiVersion: "v1", kind: "Namespace", metadata: { name: "metallb-system" } });
+  server.applyAs("test", { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "metallb-webhook-configuration" }, webhooks: [{ name: "ipaddresspoolvalidationwebhook.metallb.io", clientConfig: { service: { name: "metallb-webhook-service", namespace: "metallb-system" } } }] });
+  const poolObject = { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: "lan", namespace: "metallb-system" }, spec: { addresses: ["10.0.0.3/32"] } };
+  t.throws(() => server.applyAs("test", poolObject), /failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": failed to call webhook: Post "https:\/\/metallb-webhook-service\.metallb-system\.svc:443\/validate-metallb-io-v1beta1-ipaddresspool\?timeout=10s": dial tcp 10\.96\.0\.10:443: connect: connection refused/);
+  server.applyAs("test", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "controller", namespace: "metallb-system" }, spec: { template: { spec: { containers: [{ name: "controller", image: "quay.io/metallb/controller:v0.16.1" }] } } } });
+  const service = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "metallb-system", annotations: { "metallb.io/loadBalancerIPs": "10.0.0.3" } }, spec: { type: "LoadBalancer" } };
+  server.applyAs("test", service);
+  await wait(100);
+  t.notOk(server.get("v1", "Service", "metallb-system", "web")!.status, "no pool yet: pending");
+  server.applyAs("test", poolObject);
+  await wait(60);
+  t.same(server.get("v1", "Service", "metallb-system", "web")!.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }]);
+  server.applyAs("test", { apiVersion: "batch/v1", kind: "Job", metadata: { name: "once", namespace: "metallb-system" }, spec: { ttlSecondsAfterFinished: 0 } });
+  await wait(60);
+  t.notOk(server.get("batch/v1", "Job", "metallb-system", "once"), "a finished Job with TTL 0 vanishes");
+  t.same(server.events.map((e) => e.kind).filter((k) => k === "job-complete" || k === "job-deleted"), ["job-complete", "job-deleted"]);
+});
+
+t.test("faults fire at the chosen request and are recorded", async (t) => {
+  const { server, client } = await fakeCluster({ faults: [{ method: "GET", path: "/api/v1", nth: 2, kind: 503 }] });
+  t.teardown(() => server.close());
+  await client.json("GET", "/api/v1");
+  await client.json("GET", "/api/v1");
+  t.same(server.requests.map((r) => r.status), [200, 503, 200]);
+  await client.json("PATCH", "/api/v1/namespaces/x", { query: { fieldManager: "t", dryRun: "All" }, body: '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x"}}', contentType: "application/apply-patch+yaml" });
+  t.match(server.requests.at(-1), { method: "PATCH", dryRun: true, mutating: false });
+  t.notOk(server.get("v1", "Namespace", undefined, "x"), "a dry run stores nothing");
+});
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
