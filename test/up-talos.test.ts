@@ -9,6 +9,7 @@ import { parseHomelab } from "../lib/homelab/load.ts";
 import { edit, exampleText } from "./helpers/example.ts";
 import { exampleHomelab, extensionsText, haHomelab, haText } from "./doubles/fake-talosctl/declarations.ts";
 import { fakeLab, modes, secretValues, verb, type Lab } from "./doubles/fake-talosctl/harness.ts";
+import { startFakeApiServer } from "./doubles/fake-apiserver/index.ts";
 
 const isoSchematic = nodeSchematic(exampleHomelab(), exampleHomelab().nodes[0]!).id;
 const mutating = ["apply-config", "bootstrap", "upgrade", "upgrade-k8s", "gen secrets", "reset"];
@@ -235,9 +236,22 @@ t.test("the Tailscale key comes from the environment or the state folder and is 
   t.match(readFileSync(join(fromFile.dir, ".hangar", "patches", "node-home-01-cp-0.yaml"), "utf8"), `TS_AUTHKEY=${key}-file`);
 });
 
-t.test("without --talos-only, a build without the applier says so and fails", async (t) => {
+t.test("without --talos-only the add-ons follow, through the kubeconfig talosctl fetched", async (t) => {
+  const server = await startFakeApiServer();
+  t.teardown(() => server.close());
   const lab = await fakeLab(t, exampleText, [{ maintenanceAddress: "10.0.0.2", schematic: isoSchematic }]);
-  const run = await lab.run("up");
-  t.equal(run.status, 1);
-  t.match(run.stderr, "Talos is up, but this build has no add-on applier (lib/kube/deploy.ts)");
+  const served = server.writeKubeconfig(lab.dir);
+  const env = { FAKE_TALOSCTL_KUBECONFIG: served };
+  const run = await lab.run("up", [], { env });
+  t.equal(run.status, 0, run.stderr);
+  t.match(run.stdout, "Talos cluster home-01 converged");
+  const service = server.get("v1", "Service", "ingress-nginx", "ingress-nginx-controller")!;
+  t.same(service.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }], "the ingress holds its LAN address");
+  t.match(run.stdout, "http://10.0.0.3/", "and up says where it answers");
+
+  server.clearLog();
+  const again = await lab.run("up", [], { env });
+  t.equal(again.status, 0, again.stderr);
+  t.match(again.stdout, "is up to date");
+  t.same(server.requests.filter((request) => request.mutating), [], "a converged re-run writes nothing to the cluster either");
 });
