@@ -5,7 +5,7 @@
 // patch and command line there). Without it: Talos through talosctl (--local: a Docker
 // cluster on this machine), then the add-ons (--talos-only stops after Talos).
 import { argv, chalk, fs, path } from "zx";
-import { importDist, root, runBuiltFlight } from "./flights.mjs";
+import { importDist, runBuiltFlight } from "./flights.mjs";
 import { consoleIO, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
 import { deployAddons as deployAddonsWith } from "./addons.mjs";
 
