@@ -198,6 +198,12 @@ t.test("preflight failures stop before anything is written", async (t) => {
   t.match(old.stderr, "talosctl v1.12.11 does not match cluster.talosVersion v1.13.9; install talosctl v1.13.x");
   t.notOk(existsSync(join(lab.dir, ".hangar")), "nothing written");
 
+  const early = await lab.run("upgrade");
+  t.equal(early.status, 1);
+  t.match(early.stderr, "home-01-cp-0 is not installed yet; run scripts/up.mjs first");
+  t.same(lab.calls().filter((argv) => ["apply-config", "upgrade"].includes(verb(argv))), [], "upgrade.mjs installs nothing");
+  t.notOk(existsSync(join(lab.dir, ".hangar")), "and makes no secrets");
+
   const emptyPath = join(lab.dir, "empty-bin");
   mkdirSync(emptyPath);
   const missing = await lab.run("up", ["--talos-only"], { env: { PATH: emptyPath } });

@@ -71,14 +71,15 @@ class Converger {
     const patches = talosPatches(this.homelab, { tailscaleAuthKey: options.tailscaleAuthKey });
     await this.checkTalosctl();
     const inMaintenance = await this.probeMaintenance();
+    if (options.upgradeOnly && inMaintenance.size > 0) {
+      const names = [...inMaintenance].join(", ");
+      throw new Error(`${names} ${inMaintenance.size === 1 ? "is" : "are"} not installed yet; run scripts/up.mjs first`);
+    }
     await this.ensureSecrets(inMaintenance);
     await this.generateConfigs(patches);
     const observed = await this.probeInstalled(inMaintenance);
     // Control planes first: workers join a control plane that is already there.
     const fresh = [...controlPlanes(this.homelab), ...workers(this.homelab)].filter((node) => observed.get(node.name)?.state === "maintenance");
-    if (options.upgradeOnly && fresh.length > 0) {
-      throw new Error(`${fresh.map((node) => node.name).join(", ")} not installed yet; run scripts/up.mjs first`);
-    }
     const installed = this.homelab.nodes.filter((node) => !fresh.includes(node));
 
     for (const node of fresh) await this.install(node);
