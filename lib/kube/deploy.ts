@@ -1,6 +1,7 @@
 // Deploying planned flights: in `needs` order (independent flights concurrently), stage by stage,
 // with a server dry run before each stage, server-side apply of what changed, readiness gates
 // between stages, a yoke-format release record, and pruning of what a flight no longer renders.
+import { setMaxListeners } from "node:events";
 import type { Resource, Stages } from "../flight.ts";
 import type { PlannedFlight } from "../plan.ts";
 import type { KubeClient, Json } from "./client.ts";
@@ -65,6 +66,8 @@ export class DeployError extends Error {
 type Report = (event: DeployEvent) => void;
 
 export async function deployFlights(client: KubeClient, flights: PlannedFlight[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
+  // Every concurrent request and watch listens to the one abort signal.
+  if (options.signal) setMaxListeners(0, options.signal);
   const discovery = new Discovery(client);
   const running = new Map<string, Promise<FlightSummary>>();
   const start = (flight: PlannedFlight): Promise<FlightSummary> => {
