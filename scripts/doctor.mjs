@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// hangar doctor: who answers ARP for every address hangar owns (arp-scan), whether the ingress
+// answers HTTP and the Kubernetes API answers at all. --watch keeps probing and reports the
+// moment an answer changes: DHCP conflicts show up minutes after MetalLB starts announcing.
+import { connect } from "node:net";
+import { argv, chalk, fs, $ } from "zx";
+import { importDist } from "./flights.mjs";
+
+$.verbose = false;
+
+async function main() {
+  const config = argv.config ?? "homelab.yaml";
+  const { parseHomelab } = await importDist("homelab/load.js");
+  const { parseArpScan, arpScanArgs } = await importDist("net/arp-scan.js");
+  const { probeTargets, diagnose, changes } = await importDist("net/diagnose.js");
+  const text = await fs.readFile(config, "utf8").catch((err) => {
+    throw new Error(`${config}: cannot read the declaration (${err.code ?? err.message})`);
+  });
+  const { homelab } = parseHomelab(text, config);
+  const targets = probeTargets(homelab);
+  const nodeMacs = new Set(homelab.nodes.map((node) => node.mac).filter(Boolean));
+  const probe = async () => {
+    const result = await $`arp-scan ${arpScanArgs(argv.interface, targets.map((target) => target.ip))}`.nothrow();
+    if (result.exitCode !== 0) throw new Error(`arp-scan failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n")[0]}; it needs root (or CAP_NET_RAW) and --interface on the LAN`);
+    return parseArpScan(result.stdout);
+  };
+  await $`command -v arp-scan`.catch(() => {
+    throw new Error("arp-scan is not installed; on Debian: apt-get install arp-scan");
+  });
+
+  let answers = await probe();
+  let problems = report(diagnose(targets, answers, nodeMacs));
+  problems += await checkServices(homelab);
+  const rounds = argv.watch ? Number(argv.count ?? Infinity) : 0;
+  for (let round = 1; round < rounds; round++) {
+    await new Promise((resolve) => setTimeout(resolve, Number(argv.interval ?? 5) * 1000));
+    const next = await probe();
+    const changed = changes(answers, next, targets);
+    for (const line of changed) console.log(chalk.yellow(`changed: ${line}`));
+    const nowWrong = diagnose(targets, next, nodeMacs).filter((finding) => finding.problem && changed.some((line) => line.startsWith(`${finding.ip} `)));
+    problems += report(nowWrong);
+    answers = next;
+  }
+  if (problems > 0) {
+    console.log(chalk.red(`${problems} problem${problems === 1 ? "" : "s"} found`));
+    process.exit(1);
+  }
+  console.log(chalk.green("all clear"));
+}
+
+function report(findings) {
+  for (const finding of findings) console.log(finding.problem ? chalk.red(`problem: ${finding.message}`) : `ok: ${finding.message}`);
+  return findings.filter((finding) => finding.problem).length;
+}
+
+/** The ingress should answer HTTP with ingress-nginx's default 404; the API endpoint should accept connections. */
+async function checkServices(homelab) {
+  let problems = 0;
+  const timeout = Number(argv.timeout ?? 3) * 1000;
+  const ingress = homelab.addons.ingressNginx.address;
+  try {
+    const response = await fetch(`http://${ingress}/`, { signal: AbortSignal.timeout(timeout), redirect: "manual" });
+    console.log(response.status === 404 ? `ok: http://${ingress}/ answers 404 (the ingress's default backend)` : `ok: http://${ingress}/ answers ${response.status}`);
+  } catch (err) {
+    problems += 1;
+    console.log(chalk.red(`problem: http://${ingress}/ does not answer HTTP (${err.cause?.code ?? err.name}); check the ingress-nginx controller and that its Service holds ${ingress}`));
+  }
+  const endpoint = homelab.cluster.vip ?? homelab.nodes.find((node) => node.role === "controlplane").address;
+  return problems + (await apiAnswers(endpoint, timeout) ? 0 : 1);
+}
+
+function apiAnswers(host, timeout) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: 6443, timeout });
+    const done = (ok, why) => {
+      socket.destroy();
+      console.log(ok ? `ok: the Kubernetes API at ${host}:6443 accepts connections` : chalk.red(`problem: the Kubernetes API at ${host}:6443 does not answer (${why}); is the control plane up?`));
+      resolve(ok);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("error", (err) => done(false, err.code));
+    socket.once("timeout", () => done(false, "timeout"));
+  });
+}
+
+main().catch((err) => {
+  console.error(chalk.red(err.message));
+  process.exit(1);
+});
