@@ -3,8 +3,9 @@
 // answers HTTP and the Kubernetes API answers at all. --watch keeps probing and reports the
 // moment an answer changes: DHCP conflicts show up minutes after MetalLB starts announcing.
 import { connect } from "node:net";
-import { argv, chalk, fs, $ } from "zx";
+import { argv, chalk, fs, path, $ } from "zx";
 import { importDist } from "./flights.mjs";
+import { stateDirFor } from "./talos.mjs";
 
 $.verbose = false;
 
@@ -17,8 +18,9 @@ async function main() {
     throw new Error(`${config}: cannot read the declaration (${err.code ?? err.message})`);
   });
   const { homelab } = parseHomelab(text, config);
-  const targets = probeTargets(homelab);
-  const nodeMacs = new Set(homelab.nodes.map((node) => node.mac).filter(Boolean));
+  const declaredMacs = await withTalosMacs(homelab, config);
+  const targets = probeTargets({ ...homelab, nodes: homelab.nodes.map((node) => ({ ...node, mac: declaredMacs.get(node.name) })) });
+  const nodeMacs = new Set(declaredMacs.values());
   const probe = async () => {
     const result = await $`arp-scan ${arpScanArgs(argv.interface, targets.map((target) => target.ip))}`.nothrow();
     if (result.exitCode !== 0) throw new Error(`arp-scan failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n")[0]}; it needs root (or CAP_NET_RAW) and --interface on the LAN`);
@@ -46,6 +48,23 @@ async function main() {
     process.exit(1);
   }
   console.log(chalk.green("all clear"));
+}
+
+/** Node MACs: declared in homelab.yaml, else asked of the node through talosctl when it can be. */
+async function withTalosMacs(homelab, config) {
+  const { linkMac } = await importDist("net/talos-links.js");
+  const talosconfig = path.join(stateDirFor(config), "talosconfig");
+  const canAsk = (await $`command -v talosctl`.nothrow()).exitCode === 0 && (await fs.pathExists(talosconfig));
+  const macs = new Map();
+  for (const node of homelab.nodes) {
+    let mac = node.mac;
+    if (!mac && canAsk) {
+      const links = await $`talosctl --talosconfig ${talosconfig} -n ${node.address} -e ${node.address} get links -o json`.nothrow();
+      mac = links.exitCode === 0 ? linkMac(links.stdout, node.interface) : undefined;
+    }
+    if (mac) macs.set(node.name, mac);
+  }
+  return macs;
 }
 
 function report(findings) {

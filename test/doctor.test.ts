@@ -119,3 +119,19 @@ const skip = unavailable && process.env.CI !== "true" ? `network namespace tests
     });
   });
 }
+
+t.test("node MACs from talosctl's link list", async (t) => {
+  const { linkMac, jsonDocuments } = await import("../lib/net/talos-links.ts");
+  const output = `{"node":"10.0.0.2","metadata":{"id":"lo"},"spec":{"hardwareAddr":"00:00:00:00:00:00","kind":""}}
+{
+  "node": "10.0.0.2",
+  "metadata": { "id": "enp1s0", "note": "a } in a string" },
+  "spec": { "hardwareAddr": "00:1E:06:45:12:34", "kind": "" }
+}
+{"node":"10.0.0.2","metadata":{"id":"flannel.1"},"spec":{"hardwareAddr":"aa:aa:aa:aa:aa:aa","kind":"vxlan"}}`;
+  t.equal(jsonDocuments(output).length, 3);
+  t.equal(linkMac(output, "enp1s0"), "00:1e:06:45:12:34");
+  t.equal(linkMac(output), "00:1e:06:45:12:34", "the physical link when the declaration names none");
+  t.equal(linkMac(output, "flannel.1"), "aa:aa:aa:aa:aa:aa");
+  t.equal(linkMac("", "enp1s0"), undefined);
+});
