@@ -62,63 +62,61 @@ t.test("pure parts: arp-scan output, verdicts and changes", async (t) => {
 const unavailable = netnsUnavailable();
 // Outside CI a machine without root or the tools says why it skips; CI must run these.
 const skip = unavailable && process.env.CI !== "true" ? `network namespace tests skipped: ${unavailable}` : false;
-{
-  t.test("on a LAN of network namespaces", { skip }, async (t) => {
-    if (unavailable) t.fail(`CI must be able to run the namespace tests: ${unavailable}`);
-    const lan: Lan = createLan(`hgd${process.pid}`, "192.0.2.250/24");
-    const children: ChildProcess[] = [];
-    t.teardown(() => {
-      children.forEach((child) => child.kill());
-      lan.destroy();
-    });
-    const nodeMac = lan.addHost("node", ["192.0.2.2/24", "192.0.2.3/32"]);
-    children.push(spawn("ip", ["netns", "exec", `${lan.probe.replace(/-probe$/, "")}-node`, "python3", "-c", services], { stdio: "ignore" }));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const dir = t.testdir();
-    const config = join(dir, "homelab.yaml");
-    const run = (...args: string[]) =>
-      spawnSync("ip", ["netns", "exec", lan.probe, process.execPath, doctor, "--config", config, "--interface", "br0", ...args], { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
-
-    await t.test("all clear when only the node answers", async (t) => {
-      writeFileSync(config, declaration(nodeMac, "192.0.2.3"));
-      const result = run();
-      t.equal(result.status, 0, result.stdout + result.stderr);
-      t.match(result.stdout, `ok: 192.0.2.2 (node lab-cp-0): answered by ${nodeMac} only`);
-      t.match(result.stdout, "ok: http://192.0.2.3/ answers 404");
-      t.match(result.stdout, "all clear");
-    });
-
-    await t.test("a silent address is reported", async (t) => {
-      writeFileSync(config, declaration(nodeMac, "192.0.2.4"));
-      const result = run();
-      t.equal(result.status, 1);
-      t.match(result.stdout, "problem: 192.0.2.4 (pool lan): nobody answers ARP");
-    });
-
-    await t.test("a thermostat claiming the ingress address is named, beside the node", async (t) => {
-      writeFileSync(config, declaration(nodeMac, "192.0.2.3"));
-      const thermostatMac = lan.addHost("thermo", ["192.0.2.3/24"]);
-      t.teardown(() => lan.removeHost("thermo"));
-      const result = run();
-      t.equal(result.status, 1);
-      t.match(result.stdout, `problem: 192.0.2.3 (pool lan) is answered by ${nodeMac} (a cluster node) and also by ${thermostatMac}, which is not a cluster node: probably a DHCP client; shrink the router's DHCP range and renew its leases`);
-    });
-
-    await t.test("--watch reports a thief that appears later", async (t) => {
-      writeFileSync(config, declaration(nodeMac, "192.0.2.3"));
-      const watching = spawn("ip", ["netns", "exec", lan.probe, process.execPath, doctor, "--config", config, "--interface", "br0", "--watch", "--count", "3", "--interval", "2"], { env: { ...process.env, FORCE_COLOR: "0" } });
-      children.push(watching);
-      let output = "";
-      watching.stdout.on("data", (chunk) => (output += chunk));
-      while (!output.includes("accepts connections")) await new Promise((resolve) => setTimeout(resolve, 50));
-      const thermostatMac = lan.addHost("thief", ["192.0.2.3/24"]);
-      const code = await new Promise((resolve) => watching.on("exit", resolve));
-      t.equal(code, 1);
-      t.match(output, `changed: 192.0.2.3 (pool lan): was answered by ${nodeMac}, now by`);
-      t.match(output, thermostatMac);
-    });
+t.test("on a LAN of network namespaces", { skip }, async (t) => {
+  if (unavailable) t.fail(`CI must be able to run the namespace tests: ${unavailable}`);
+  const lan: Lan = createLan(`hgd${process.pid}`, "192.0.2.250/24");
+  const children: ChildProcess[] = [];
+  t.teardown(() => {
+    children.forEach((child) => child.kill());
+    lan.destroy();
   });
-}
+  const nodeMac = lan.addHost("node", ["192.0.2.2/24", "192.0.2.3/32"]);
+  children.push(spawn("ip", ["netns", "exec", `${lan.probe.replace(/-probe$/, "")}-node`, "python3", "-c", services], { stdio: "ignore" }));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const dir = t.testdir();
+  const config = join(dir, "homelab.yaml");
+  const run = (...args: string[]) =>
+    spawnSync("ip", ["netns", "exec", lan.probe, process.execPath, doctor, "--config", config, "--interface", "br0", ...args], { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
+
+  await t.test("all clear when only the node answers", async (t) => {
+    writeFileSync(config, declaration(nodeMac, "192.0.2.3"));
+    const result = run();
+    t.equal(result.status, 0, result.stdout + result.stderr);
+    t.match(result.stdout, `ok: 192.0.2.2 (node lab-cp-0): answered by ${nodeMac} only`);
+    t.match(result.stdout, "ok: http://192.0.2.3/ answers 404");
+    t.match(result.stdout, "all clear");
+  });
+
+  await t.test("a silent address is reported", async (t) => {
+    writeFileSync(config, declaration(nodeMac, "192.0.2.4"));
+    const result = run();
+    t.equal(result.status, 1);
+    t.match(result.stdout, "problem: 192.0.2.4 (pool lan): nobody answers ARP");
+  });
+
+  await t.test("a thermostat claiming the ingress address is named, beside the node", async (t) => {
+    writeFileSync(config, declaration(nodeMac, "192.0.2.3"));
+    const thermostatMac = lan.addHost("thermo", ["192.0.2.3/24"]);
+    t.teardown(() => lan.removeHost("thermo"));
+    const result = run();
+    t.equal(result.status, 1);
+    t.match(result.stdout, `problem: 192.0.2.3 (pool lan) is answered by ${nodeMac} (a cluster node) and also by ${thermostatMac}, which is not a cluster node: probably a DHCP client; shrink the router's DHCP range and renew its leases`);
+  });
+
+  await t.test("--watch reports a thief that appears later", async (t) => {
+    writeFileSync(config, declaration(nodeMac, "192.0.2.3"));
+    const watching = spawn("ip", ["netns", "exec", lan.probe, process.execPath, doctor, "--config", config, "--interface", "br0", "--watch", "--count", "3", "--interval", "2"], { env: { ...process.env, FORCE_COLOR: "0" } });
+    children.push(watching);
+    let output = "";
+    watching.stdout.on("data", (chunk) => (output += chunk));
+    while (!output.includes("accepts connections")) await new Promise((resolve) => setTimeout(resolve, 50));
+    const thermostatMac = lan.addHost("thief", ["192.0.2.3/24"]);
+    const code = await new Promise((resolve) => watching.on("exit", resolve));
+    t.equal(code, 1);
+    t.match(output, `changed: 192.0.2.3 (pool lan): was answered by ${nodeMac}, now by`);
+    t.match(output, thermostatMac);
+  });
+});
 
 t.test("node MACs from talosctl's link list", async (t) => {
   const { linkMac, jsonDocuments } = await import("../lib/net/talos-links.ts");
