@@ -22,10 +22,11 @@ const helmfile = parseHelmfile(readFileSync(join(repo, "helmfile.yaml"), "utf8")
 /** The upstream files in the layout `helmfile template --output-dir-template` writes: a folder per release. */
 function referenceDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "hangar-reference-"));
-  for (const [release, file] of [
+  const releases: [release: string, file: string][] = [
     ["metallb", "metallb-native-v0.16.1.yaml"],
     ["ingress-nginx", "ingress-nginx-cloud-controller-v1.15.1.yaml"],
-  ]) {
+  ];
+  for (const [release, file] of releases) {
     mkdirSync(join(dir, release));
     copyFileSync(join(upstream, file), join(dir, release, file));
   }

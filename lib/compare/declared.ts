@@ -69,9 +69,66 @@ const renames: readonly DeclaredRename[] = [
 
 const objects: readonly DeclaredObject[] = [];
 
-const facts: readonly DeclaredFact[] = [];
+const facts: readonly DeclaredFact[] = [
+  {
+    kind: "DaemonSet",
+    namespace: "metallb-system",
+    name: "speaker",
+    fact: "container speaker: arg --ignore-exclude-lb",
+    shape: "only-hangar",
+    reason:
+      "Talos labels control planes node.kubernetes.io/exclude-from-external-load-balancers and MetalLB honours it, so a control-plane-only homelab would announce nothing; hangar's speaker ignores the label when homelab.yaml announces from control planes (the Talos patch also removes it)",
+  },
+  {
+    kind: "Service",
+    namespace: "ingress-nginx",
+    name: "ingress-nginx-controller",
+    fact: "annotation metallb.io/loadBalancerIPs",
+    shape: "only-hangar",
+    hangar: "10.0.0.3",
+    reason: "the ingress is pinned to the address declared in homelab.yaml (addons.ingressNginx.address); the static manifest leaves the choice to the load balancer",
+  },
+  {
+    kind: "Service",
+    namespace: "ingress-nginx",
+    name: "ingress-nginx-controller",
+    fact: "annotation metallb.io/address-pool",
+    shape: "only-hangar",
+    hangar: "lan",
+    reason: "the ingress takes its address from the pool declared in homelab.yaml (addons.ingressNginx.pool)",
+  },
+  {
+    kind: "IngressClass",
+    name: "nginx",
+    fact: "annotation ingressclass.kubernetes.io/is-default-class",
+    shape: "only-hangar",
+    hangar: "true",
+    reason: "homelab.yaml makes nginx the default IngressClass (addons.ingressNginx.defaultClass), so Ingresses without a class are served",
+  },
+];
 
-const order: readonly DeclaredOrder[] = [];
+const order: readonly DeclaredOrder[] = [
+  {
+    earlier: "CustomResourceDefinition",
+    later: ["ServiceAccount", "ConfigMap", "Secret"],
+    reason: "hangar follows yoke: the namespace and the CRDs of a flight form its first stage and are Established before anything else; Helm's kind order puts CRDs after accounts, secrets and config maps, which is harmless there",
+  },
+  {
+    earlier: "IngressClass",
+    later: ["Job", "Deployment"],
+    reason: "hangar's ingress-nginx stages: setup objects first, then the certificate jobs and the controller; Helm runs the jobs as hooks and the class last",
+  },
+  {
+    earlier: "ValidatingWebhookConfiguration",
+    later: ["Job", "Deployment"],
+    reason: "the admission-patch job injects the CA into the webhook configuration, so the configuration must exist before it runs; Helm applies webhook configurations last and patches them from a post-install hook",
+  },
+  {
+    earlier: "Job",
+    later: ["Deployment"],
+    reason: "the admission-create job writes the certificate Secret that the controller mounts, so hangar waits for it to complete before the controller; Helm runs it as a pre-install hook",
+  },
+];
 
 const needs: readonly DeclaredNeeds[] = [
   {
