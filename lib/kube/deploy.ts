@@ -121,8 +121,8 @@ class FlightDeploy {
     for (const resource of previous?.stages.flat() ?? []) this.previouslyApplied.set(identify(resource), JSON.stringify(resource));
     for (const [index, stage] of stages.entries()) {
       this.report({ type: "stage", flight: this.flight.name, stage: index + 1, stages: stages.length, resources: stage.length });
-      await this.applyStage(stage);
-      if (this.writes) await this.waitForStage(stage);
+      const settled = await this.applyStage(stage);
+      if (this.writes) await this.waitForStage(stage.filter((entry) => !settled.has(entry.id)));
     }
     if (this.writes) await this.waitForWebhookCas(stages.flat());
     const applied: Stages = stages.map((stage) => stage.map((entry) => entry.resource));
@@ -177,7 +177,9 @@ class FlightDeploy {
     return objectPath(entry.info!, entry.resource.metadata.namespace, entry.resource.metadata.name);
   }
 
-  private async applyStage(stage: Prepared[]): Promise<void> {
+  /** Applies what changed; returns the unchanged objects that are already ready, which need no wait. */
+  private async applyStage(stage: Prepared[]): Promise<Set<string>> {
+    const settled = new Set<string>();
     const servable = await Promise.all(
       stage.map(async (entry) => {
         if (!this.writes && !entry.info) {
@@ -198,19 +200,20 @@ class FlightDeploy {
       this.checkOwnership(item.entry, item.live);
       if ((item.live && containedIn(item.entry.resource, item.live)) || this.finishedJob(item.entry, item.live)) {
         this.counts.unchanged += 1;
+        if (!item.live || readiness(item.live).ready) settled.add(item.entry.id);
         this.report({ type: "resource", flight: this.flight.name, resource: item.entry.id, outcome: "unchanged" });
       } else {
         changed.push(item);
       }
     }
-    if (changed.length === 0) return;
+    if (changed.length === 0) return settled;
     const previews = await this.untilWebhooksAnswer(() => Promise.all(changed.map(({ entry }) => this.apply(entry, true))));
     if (!this.writes) {
       changed.forEach(({ entry, live: before }, index) => {
         this.report({ type: "resource", flight: this.flight.name, resource: entry.id, outcome: "would change" });
         if (this.options.diff) this.report({ type: "diff", flight: this.flight.name, resource: entry.id, text: describeDiff(before, previews[index]) });
       });
-      return;
+      return settled;
     }
     await this.untilWebhooksAnswer(() =>
       Promise.all(
@@ -222,6 +225,7 @@ class FlightDeploy {
         }),
       ),
     );
+    return settled;
   }
 
   /** A Job with a TTL that this release already ran unchanged, and that has since cleaned itself up. */
