@@ -1,0 +1,43 @@
+// Running a flight module as yoke does (argv[0] = release, YOKE_* env, input on stdin), under
+// Node's node:wasi and under @bjorn3/browser_wasi_shim, an independent WASI implementation.
+import { WASI as NodeWASI } from "node:wasi";
+import { closeSync, openSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { WASI as ShimWASI, File, OpenFile, ConsoleStdout } from "@bjorn3/browser_wasi_shim";
+
+export interface WasiRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const yokeEnv = (release: string, namespace: string) => ({ YOKE_RELEASE: release, YOKE_NAMESPACE: namespace, NAMESPACE: namespace, YOKE_VERSION: "v0.20.27" });
+
+export function runNodeWasi(module: WebAssembly.Module, input: string, release: string, namespace: string): WasiRun {
+  const dir = mkdtempSync(join(tmpdir(), "hangar-wasi-"));
+  writeFileSync(join(dir, "in"), input);
+  const fds = [openSync(join(dir, "in"), "r"), openSync(join(dir, "out"), "w"), openSync(join(dir, "err"), "w")];
+  try {
+    const wasi = new NodeWASI({ version: "preview1", args: [release], env: yokeEnv(release, namespace), stdin: fds[0], stdout: fds[1], stderr: fds[2], returnOnExit: true });
+    const code = wasi.start(new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports));
+    return { code, stdout: readFileSync(join(dir, "out"), "utf8"), stderr: readFileSync(join(dir, "err"), "utf8") };
+  } finally {
+    fds.forEach((fd) => closeSync(fd));
+  }
+}
+
+export function runShimWasi(module: WebAssembly.Module, input: string, release: string, namespace: string): WasiRun {
+  const out: Uint8Array[] = [];
+  const err: Uint8Array[] = [];
+  const env = Object.entries(yokeEnv(release, namespace)).map(([key, value]) => `${key}=${value}`);
+  const wasi = new ShimWASI([release], env, [
+    new OpenFile(new File(new TextEncoder().encode(input))),
+    new ConsoleStdout((chunk) => out.push(chunk)),
+    new ConsoleStdout((chunk) => err.push(chunk)),
+  ]);
+  const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
+  const code = wasi.start(instance as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
+  const text = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString("utf8");
+  return { code, stdout: text(out), stderr: text(err) };
+}

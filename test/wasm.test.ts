@@ -1,0 +1,103 @@
+// Every flight as a wasip1 module: byte-identical output to the JS build under two WASI
+// implementations, the same errors for bad input, the imports yoke allows, a valid and
+// reproducible module, and JS number formatting (directed rounding) as V8 does it.
+import t from "tap";
+import { spawnSync, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { planFlights } from "../lib/plan.ts";
+import { parseHomelab } from "../lib/homelab/load.ts";
+import { exampleText } from "./helpers/example.ts";
+import { builtFlight } from "./helpers/dist.ts";
+import { runNodeWasi, runShimWasi } from "./helpers/wasi.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function toolchainMissing(): string | undefined {
+  try {
+    execFileSync("clang", ["--version"], { stdio: "ignore" });
+    execFileSync("wasm-ld", ["--version"], { stdio: "ignore" });
+    return undefined;
+  } catch {
+    return "clang and wasm-ld are not installed (scripts/setup-debian.sh installs them)";
+  }
+}
+
+const missing = toolchainMissing();
+const skip = missing && process.env.CI !== "true" ? `wasm tests skipped: ${missing}` : false;
+
+t.test("wasm flights", { skip }, async (t) => {
+  if (missing) t.fail(`CI must build the wasm flights: ${missing}`);
+  const { buildWasmModule } = await import("../wasm/build.mjs");
+  const out = mkdtempSync(join(tmpdir(), "hangar-wasm-"));
+  const plans = planFlights(parseHomelab(exampleText, "homelab.yaml").homelab);
+  const modules = new Map<string, WebAssembly.Module>();
+  for (const plan of plans) {
+    const file = join(out, `${plan.name}.wasm`);
+    await buildWasmModule(join(root, "flights", plan.name, "main.ts"), file);
+    modules.set(plan.name, new WebAssembly.Module(readFileSync(file)));
+  }
+
+  await t.test("imports only wasi_snapshot_preview1, exports _start and memory, validates", async (t) => {
+    const wabt = await createRequire(import.meta.url)("wabt")();
+    for (const plan of plans) {
+      const module = modules.get(plan.name)!;
+      t.same([...new Set(WebAssembly.Module.imports(module).map((i) => i.module))], ["wasi_snapshot_preview1"], plan.name);
+      const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+      t.ok(exports.includes("_start") && exports.includes("memory"), `${plan.name} exports ${exports.join(", ")}`);
+      const parsed = wabt.readWasm(readFileSync(join(out, `${plan.name}.wasm`)), { readDebugNames: false });
+      t.doesNotThrow(() => parsed.validate(), `${plan.name} passes wasm-validate`);
+      parsed.destroy();
+    }
+  });
+
+  await t.test("output is byte-identical to the JS build under both WASI implementations", async (t) => {
+    for (const plan of plans) {
+      const variants: unknown[] = [plan.input];
+      if (plan.name === "metallb") variants.push({ logLevel: "debug", speaker: { tolerations: [{ key: "a", operator: "Exists" }] } });
+      if (plan.name === "ingress-nginx") variants.push({ loadBalancerIP: "192.0.2.7", replicas: 2, config: { "use-gzip": "true", "ünïcode": "✓" } });
+      for (const input of variants) {
+        const text = JSON.stringify(input);
+        const js = spawnSync(process.execPath, [builtFlight(plan.name), plan.release], { input: text, encoding: "utf8", env: { ...process.env, YOKE_RELEASE: plan.release, YOKE_NAMESPACE: "lab", NAMESPACE: "lab" } });
+        for (const [runtime, runWasm] of [["node:wasi", runNodeWasi], ["browser_wasi_shim", runShimWasi]] as const) {
+          const wasm = runWasm(modules.get(plan.name)!, text, plan.release, "lab");
+          t.equal(wasm.code, 0, `${plan.name} under ${runtime}`);
+          t.ok(wasm.stdout === js.stdout, `${plan.name} ${text.slice(0, 40)}: same bytes under ${runtime}`);
+          t.equal(wasm.stderr, js.stderr, `${plan.name}: same stderr under ${runtime}`);
+        }
+      }
+    }
+  });
+
+  await t.test("bad input: the same message and a non-zero exit", async (t) => {
+    const bad: [string, string][] = [["metallb", '{"logLevel":"loud"}'], ["metallb-pool", "{}"], ["ingress-nginx", '{"loadBalancerIP":"10.0.0.300"}'], ["metallb", "not json"]];
+    for (const [name, input] of bad) {
+      const js = spawnSync(process.execPath, [builtFlight(name)], { input, encoding: "utf8" });
+      for (const runWasm of [runNodeWasi, runShimWasi]) {
+        const wasm = runWasm(modules.get(name)!, input, name, "lab");
+        t.equal(wasm.code, 1, `${name} ${input}`);
+        t.equal(wasm.stdout, "");
+        t.equal(wasm.stderr, js.stderr, `${name} ${input}: same stderr`);
+      }
+    }
+  });
+
+  await t.test("number formatting matches V8, ties rounded away from zero", async (t) => {
+    const fixture = join(root, "test", "fixtures", "rounding.ts");
+    const file = join(out, "rounding.wasm");
+    await buildWasmModule(fixture, file);
+    const wasm = runNodeWasi(new WebAssembly.Module(readFileSync(file)), "", "rounding", "lab");
+    const v8 = spawnSync(process.execPath, ["--import", "tsx", fixture], { encoding: "utf8" });
+    t.equal(JSON.parse(wasm.stdout)[0], "3", "(2.5).toFixed(0)");
+    t.same(JSON.parse(wasm.stdout), JSON.parse(v8.stdout));
+  });
+
+  await t.test("a rebuild gives the same bytes", async (t) => {
+    const again = join(mkdtempSync(join(tmpdir(), "hangar-wasm-")), "metallb.wasm");
+    await buildWasmModule(join(root, "flights", "metallb", "main.ts"), again);
+    t.ok(readFileSync(again).equals(readFileSync(join(out, "metallb.wasm"))));
+  });
+});
