@@ -1,5 +1,5 @@
 // A fake cluster plus a client for it, and the example's planned flights.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeApiServer, type FakeApiServerOptions, type FakeApiServer } from "../doubles/fake-apiserver/index.ts";
@@ -13,7 +13,13 @@ export const fastRetry = { attempts: 8, baseMs: 5, maxMs: 50 };
 
 export async function fakeCluster(options: FakeApiServerOptions = {}): Promise<{ server: FakeApiServer; client: KubeClient; kubeconfig: string }> {
   const server = await startFakeApiServer(options);
-  const kubeconfig = server.writeKubeconfig(mkdtempSync(join(tmpdir(), "hangar-kube-")));
+  const dir = mkdtempSync(join(tmpdir(), "hangar-kube-"));
+  const kubeconfig = server.writeKubeconfig(dir);
+  const close = server.close;
+  server.close = async () => {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   const client = await KubeClient.create({ kubeconfig, retry: fastRetry });
   return { server, client, kubeconfig };
 }
