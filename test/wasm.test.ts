@@ -95,6 +95,15 @@ t.test("wasm flights", { skip }, async (t) => {
     t.same(JSON.parse(wasm.stdout), JSON.parse(v8.stdout));
   });
 
+  await t.test("an uncaught error prints its message and stack and exits 1", async (t) => {
+    const file = join(out, "throws.wasm");
+    await buildWasmModule(join(root, "test", "fixtures", "throws.ts"), file);
+    const run = runNodeWasi(new WebAssembly.Module(readFileSync(file)), "", "throws", "lab");
+    t.equal(run.code, 1);
+    t.equal(run.stdout, "");
+    t.match(run.stderr, /^Error: boom in render\n\s+at /);
+  });
+
   await t.test("a rebuild gives the same bytes", async (t) => {
     const again = join(mkdtempSync(join(tmpdir(), "hangar-wasm-")), "metallb.wasm");
     await buildWasmModule(join(root, "flights", "metallb", "main.ts"), again);
