@@ -1,7 +1,15 @@
-// Every flight hangar deploys. Deploy order comes from each flight's `needs`, not from here.
-import type { Flight } from "../lib/flight.ts";
+// Every flight hangar deploys, with how its input comes from homelab.yaml. Deploy order comes
+// from each flight's `needs`, not from this list.
+import type { RegisteredFlight } from "../lib/flight/plan.ts";
 import { metallb } from "./metallb/flight.ts";
+import { metallbInputFrom } from "./metallb/from-homelab.ts";
 import { metallbPool } from "./metallb-pool/flight.ts";
+import { metallbPoolInputFrom } from "./metallb-pool/from-homelab.ts";
 import { ingressNginx } from "./ingress-nginx/flight.ts";
+import { ingressNginxInputFrom } from "./ingress-nginx/from-homelab.ts";
 
-export const flights: readonly Flight<any>[] = [metallb, metallbPool, ingressNginx];
+export const flights: readonly RegisteredFlight[] = [
+  { flight: metallb, inputFrom: metallbInputFrom },
+  { flight: metallbPool, inputFrom: metallbPoolInputFrom },
+  { flight: ingressNginx, inputFrom: ingressNginxInputFrom },
+];

@@ -6,11 +6,11 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { importDist, root } from "./flights.mjs";
+import { importDist, importPlanner, root } from "./flights.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const { parseHomelab } = await importDist("homelab/load.js");
-const { planFlights, renderFlight } = await importDist("plan.js");
+const { planFlights, renderFlight } = await importPlanner();
 const { homelab } = parseHomelab(readFileSync(join(root, "homelab.yaml"), "utf8"), "homelab.yaml");
 const plans = planFlights(homelab);
 

@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WASI } from "node:wasi";
 import { gzipSync } from "node:zlib";
-import { importDist, root } from "./flights.mjs";
+import { importDist, importPlanner, root } from "./flights.mjs";
 
 process.removeAllListeners("warning");
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const { parseHomelab } = await importDist("homelab/load.js");
-const { planFlights } = await importDist("plan.js");
+const { planFlights } = await importPlanner();
 const plans = planFlights(parseHomelab(readFileSync(join(root, "homelab.yaml"), "utf8"), "homelab.yaml").homelab);
 const wasmDir = join(root, "dist", "wasm");
 if (plans.some((plan) => !existsSync(join(wasmDir, `${plan.name}.wasm`)))) {

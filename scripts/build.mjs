@@ -2,7 +2,7 @@
 // Builds every flight to dist/flights/<name>.js (one self-contained file for plain node),
 // lib/ to dist/lib/ for the zx scripts, and (without --js) every flight to dist/wasm/<name>.wasm.
 import { readdirSync, existsSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, dirname } from "node:path";
+import { join, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -45,9 +45,12 @@ async function buildJs(names) {
     ),
   );
   await build({
-    entryPoints: libEntries(),
+    // The flights' registry goes beside lib/ so the scripts can hand it to the planner.
+    entryPoints: [
+      ...libEntries().map((path) => ({ in: path, out: relative(join(root, "lib"), path).replace(/\.ts$/, "") })),
+      { in: join(root, "flights", "index.ts"), out: "registry" },
+    ],
     outdir: join(root, "dist", "lib"),
-    outbase: join(root, "lib"),
     bundle: true,
     splitting: true,
     platform: "node",

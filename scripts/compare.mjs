@@ -4,14 +4,14 @@
 // (helmfile and helm on PATH), or reads already rendered manifests with --reference DIR.
 // Prints the report; exit 0 when every difference is declared, 1 when one is not, 2 on error.
 import { argv, chalk, fs, path, os, which, $ } from "zx";
-import { importDist, root } from "./flights.mjs";
+import { importDist, importPlanner, root } from "./flights.mjs";
 
 const configPath = argv.config ?? path.join(root, "homelab.yaml");
 const helmfilePath = argv.helmfile ?? path.join(root, "helmfile.yaml");
 
 async function main() {
   const { parseHomelab } = await importDist("homelab/load.js");
-  const { renderPlan } = await importDist("plan.js");
+  const { renderPlan } = await importPlanner();
   const { parseHelmfile } = await importDist("compare/helmfile.js");
   const { releasesFromFiles, isManifestPath } = await importDist("compare/reference.js");
   const { compareStacks, undeclared } = await importDist("compare/compare.js");

@@ -2,13 +2,16 @@
 // hangar deploy: every flight of homelab.yaml onto the cluster of the current kubeconfig
 // (--kubeconfig, --context), in dependency order, with readiness gates, a release record per
 // flight and pruning. --dry-run: server dry run only; --diff: what would change.
+import { readFile } from "node:fs/promises";
 import { argv, chalk } from "zx";
-import { importDist } from "./flights.mjs";
+import { importDist, importPlanner } from "./flights.mjs";
 import { deployAddons } from "./addons.mjs";
 
 async function main() {
-  const { planFromFile } = await importDist("plan.js");
-  const flights = await planFromFile(argv.config ?? "homelab.yaml");
+  const { parseHomelab } = await importDist("homelab/load.js");
+  const { renderPlan } = await importPlanner();
+  const configPath = argv.config ?? "homelab.yaml";
+  const flights = renderPlan(parseHomelab(await readFile(configPath, "utf8"), configPath).homelab);
   await deployAddons(flights, { kubeconfig: argv.kubeconfig, context: argv.context, flags: argv });
 }
 

@@ -16,6 +16,16 @@ export async function importDist(module) {
   return import(path);
 }
 
+/** The planner with hangar's own registry of flights bound in. */
+export async function importPlanner() {
+  const [plan, { flights }] = await Promise.all([importDist("flight/plan.js"), importDist("registry.js")]);
+  return {
+    planFlights: (homelab) => plan.planFlights(homelab, flights),
+    renderFlight: (flightPlan) => plan.renderFlight(flightPlan, flights),
+    renderPlan: (homelab) => plan.renderPlan(homelab, flights),
+  };
+}
+
 /** Runs one built flight; returns its exact stdout. Its stderr (notices) passes through. */
 export function runBuiltFlight(plan) {
   const bundle = join(root, "dist", "flights", `${plan.name}.js`);

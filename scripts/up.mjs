@@ -5,7 +5,7 @@
 // patch and command line there). Without it: Talos through talosctl (--local: a Docker
 // cluster on this machine), then the add-ons (--talos-only stops after Talos).
 import { argv, chalk, fs, path } from "zx";
-import { importDist, runBuiltFlight } from "./flights.mjs";
+import { importDist, importPlanner, runBuiltFlight } from "./flights.mjs";
 import { consoleIO, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
 import { deployAddons as deployAddonsWith } from "./addons.mjs";
 
@@ -13,7 +13,7 @@ const configPath = argv.config ?? "homelab.yaml";
 
 async function main() {
   const { parseHomelab } = await importDist("homelab/load.js");
-  const { planFlights } = await importDist("plan.js");
+  const { planFlights } = await importPlanner();
   const { homelab, warnings } = parseHomelab(await readConfig(configPath), configPath);
   warnings.forEach((line) => console.error(chalk.yellow(line)));
   const talos = await loadTalos();
@@ -56,7 +56,7 @@ async function provision(talos, homelab, layout) {
 
 /** The add-ons go on through the same applier as deploy.mjs. */
 async function deployAddons(homelab, kubeconfig) {
-  const { renderPlan } = await importDist("plan.js");
+  const { renderPlan } = await importPlanner();
   await deployAddonsWith(renderPlan(homelab), { kubeconfig, flags: argv });
 }
 

@@ -2,7 +2,7 @@
 // order, needs, declared differences and the report.
 import t from "tap";
 import { readFileSync } from "node:fs";
-import type { Resource } from "../lib/flight.ts";
+import type { Resource } from "../lib/flight/contract.ts";
 import { parseManifests } from "../lib/compare/manifests.ts";
 import { withoutBookkeeping } from "../lib/compare/bookkeeping.ts";
 import { factsOf } from "../lib/compare/facts.ts";

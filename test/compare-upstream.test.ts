@@ -10,7 +10,8 @@ import { compareStacks, undeclared } from "../lib/compare/compare.ts";
 import { formatReport } from "../lib/compare/report.ts";
 import { parseHelmfile } from "../lib/compare/helmfile.ts";
 import { parseManifests } from "../lib/compare/manifests.ts";
-import { renderPlan } from "../lib/plan.ts";
+import { renderPlan } from "../lib/flight/plan.ts";
+import { flights as registry } from "../flights/index.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
 import { edits, exampleText } from "./helpers/example.ts";
 
@@ -47,7 +48,7 @@ function configFile(text: string): string {
 t.test("the example differs from the upstream manifests only where declared", async (t) => {
   const reference = (file: string) => parseManifests(readFileSync(join(upstream, file), "utf8"), file);
   const comparison = compareStacks({
-    flights: renderPlan(parseHomelab(exampleText, "homelab.yaml").homelab),
+    flights: renderPlan(parseHomelab(exampleText, "homelab.yaml").homelab, registry),
     upstream: [
       { name: "metallb", objects: reference("metallb-native-v0.16.1.yaml") },
       { name: "ingress-nginx", objects: reference("ingress-nginx-cloud-controller-v1.15.1.yaml") },

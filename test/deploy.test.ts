@@ -4,7 +4,7 @@ import t from "tap";
 import { performance } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
 import { deploy, examplePlan, fakeCluster } from "./helpers/cluster.ts";
-import type { PlannedFlight } from "../lib/plan.ts";
+import type { PlannedFlight } from "../lib/flight/plan.ts";
 import { releaseHash } from "../lib/kube/revision.ts";
 
 const pool = (flights: PlannedFlight[]) => flights.find((f) => f.name === "metallb-pool")!;

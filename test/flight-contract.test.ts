@@ -1,9 +1,9 @@
 // The flight entry contract: input on stdin, release and namespace the way yoke passes them,
 // JSON on stdout, and on bad input one line on stderr, exit 1 and nothing on stdout.
 import t from "tap";
-import { runFlight, releaseFrom } from "../lib/flight-io.ts";
-import { InputError, type Flight } from "../lib/flight.ts";
-import { Fields } from "../lib/flight-input.ts";
+import { runFlight, releaseFrom } from "../lib/flight/io.ts";
+import { InputError, type Flight } from "../lib/flight/contract.ts";
+import { Fields } from "../lib/flight/fields.ts";
 import { fakeIO } from "./helpers/fake-io.ts";
 
 const echo: Flight<{ size: number }> = {

@@ -1,7 +1,10 @@
 // Deploy order and flight inputs derived from the declaration.
 import t from "tap";
-import { order, waves } from "../lib/flight-graph.ts";
-import { flightInputs, announcesFromControlPlanes } from "../lib/flight-inputs.ts";
+import { order, waves } from "../lib/flight/graph.ts";
+import { announcesFromControlPlanes } from "../lib/homelab/announce.ts";
+import { metallbInputFrom } from "../flights/metallb/from-homelab.ts";
+import { metallbPoolInputFrom } from "../flights/metallb-pool/from-homelab.ts";
+import { ingressNginxInputFrom } from "../flights/ingress-nginx/from-homelab.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
 import { homelabJsonSchema } from "../lib/homelab/json-schema.ts";
 import { exampleText, edits } from "./helpers/example.ts";
@@ -26,7 +29,7 @@ t.test("a missing need and a cycle are errors naming the flights", async (t) => 
 
 t.test("the example's flight inputs", async (t) => {
   const { homelab } = parseHomelab(exampleText, "homelab.yaml");
-  const inputs = flightInputs(homelab);
+  const inputs = { metallb: metallbInputFrom(homelab), "metallb-pool": metallbPoolInputFrom(homelab), "ingress-nginx": ingressNginxInputFrom(homelab) };
   t.same(inputs.metallb, { logLevel: "info", announceFromControlPlanes: true });
   t.same(inputs["metallb-pool"].pools, [{ name: "lan", addresses: ["10.0.0.3/32"], autoAssign: true, avoidBuggyIPs: false }]);
   t.same(inputs["metallb-pool"].l2Advertisements, [

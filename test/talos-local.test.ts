@@ -4,7 +4,7 @@ import t from "tap";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { semanticProblems } from "../lib/homelab/checks.ts";
-import { flightInputs } from "../lib/flight-inputs.ts";
+import { metallbPoolInputFrom } from "../flights/metallb-pool/from-homelab.ts";
 import { localHomelab, localNodeAddresses } from "../lib/talos/local.ts";
 import { exampleText } from "./helpers/example.ts";
 import { exampleHomelab, haHomelab, haText } from "./doubles/fake-talosctl/declarations.ts";
@@ -16,7 +16,7 @@ t.test("addresses keep their last octet inside 10.5.0.0/24", async (t) => {
   t.equal(local.addons.ingressNginx.address, "10.5.0.3");
   t.same(local.network.subnet, "10.5.0.0/24");
   t.same(semanticProblems(local).filter((problem) => !problem.warning), [], "the moved declaration passes the same checks");
-  t.same(flightInputs(local)["metallb-pool"].l2Advertisements[0]!.nodeSelectors, [], "containers do not carry the declared node names");
+  t.same(metallbPoolInputFrom(local).l2Advertisements[0]!.nodeSelectors, [], "containers do not carry the declared node names");
   t.same(localNodeAddresses(exampleHomelab()), ["10.5.0.2"]);
 
   const ranged = localHomelab(haHomelab());

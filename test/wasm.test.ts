@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { planFlights } from "../lib/plan.ts";
+import { planFlights } from "../lib/flight/plan.ts";
+import { flights as registry } from "../flights/index.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
 import { exampleText } from "./helpers/example.ts";
 import { builtFlight } from "./helpers/dist.ts";
@@ -33,7 +34,7 @@ t.test("wasm flights", { skip }, async (t) => {
   if (missing) t.fail(`CI must build the wasm flights: ${missing}`);
   const { buildWasmModule } = await import("../wasm/build.mjs");
   const out = mkdtempSync(join(tmpdir(), "hangar-wasm-"));
-  const plans = planFlights(parseHomelab(exampleText, "homelab.yaml").homelab);
+  const plans = planFlights(parseHomelab(exampleText, "homelab.yaml").homelab, registry);
   const modules = new Map<string, WebAssembly.Module>();
   for (const plan of plans) {
     const file = join(out, `${plan.name}.wasm`);

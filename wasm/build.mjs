@@ -103,7 +103,7 @@ async function bundle(entry) {
   const hostSwap = {
     name: "wasm-host",
     setup(build) {
-      build.onResolve({ filter: /host-node\.ts$/ }, () => ({ path: join(root, "wasm", "host.ts") }));
+      build.onResolve({ filter: /node-host\.ts$/ }, () => ({ path: join(root, "wasm", "host.ts") }));
     },
   };
   const result = await build({
@@ -140,7 +140,7 @@ function toBytecode(compiler, source, workDir) {
   return readFileSync(bytecodeFile);
 }
 
-/** Builds one entry point (a flight's main.ts, or any script using lib/host-node.ts) to a module. */
+/** Builds one entry point (a flight's main.ts, or any script using lib/flight/node-host.ts) to a module. */
 export async function buildWasmModule(entry, output) {
   checkToolchain();
   const objects = engineObjects();

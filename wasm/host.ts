@@ -1,6 +1,6 @@
 // FlightIO for the wasip1 engine: the same flight logic, over the `__host` global that
-// wasm/engine/host.c provides. Replaces lib/host-node.ts in the wasm build.
-import type { FlightIO } from "../lib/flight-io.ts";
+// wasm/engine/host.c provides. Replaces lib/flight/node-host.ts in the wasm build.
+import type { FlightIO } from "../lib/flight/io.ts";
 
 declare const __host: {
   stdin: string;

@@ -1,7 +1,7 @@
 // The admission webhook and the two kube-webhook-certgen jobs: `create` makes the serving
 // certificate Secret, `patch` injects its CA into the webhook configuration. Both delete
 // themselves when done (ttlSecondsAfterFinished: 0).
-import type { Resource } from "../../lib/flight.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 import { certgenImage, labels, podNamespace } from "./meta.ts";
 
 export function webhookConfiguration(namespace: string): Resource {

@@ -1,8 +1,8 @@
 // The controller: its ConfigMap, Services, Deployment and IngressClass.
-import type { Resource } from "../../lib/flight.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 import type { V1Container } from "@kubernetes/client-node";
 import { controllerImage, labels, podNamespace, selectorLabels } from "./meta.ts";
-import type { IngressNginxInput } from "./flight.ts";
+import type { IngressNginxInput } from "./input.ts";
 
 export function configMap(namespace: string, data: Record<string, string>): Resource {
   return {

@@ -1,44 +1,10 @@
 // ingress-nginx controller v1.15.1 (the cloud manifest: a LoadBalancer Service), pinned to the
 // declared LAN address through MetalLB's annotations.
-import type { Flight, Stages } from "../../lib/flight.ts";
-import { Fields } from "../../lib/flight-input.ts";
+import type { Flight, Stages } from "../../lib/flight/contract.ts";
+import { parse, type IngressNginxInput } from "./input.ts";
 import { rbac } from "./rbac.ts";
 import { admissionService, configMap, deployment, ingressClass, loadBalancerService } from "./controller.ts";
 import { createCertificateJob, patchWebhookJob, webhookConfiguration } from "./admission.ts";
-
-
-export interface IngressNginxInput {
-  loadBalancerIP: string;
-  addressPool?: string;
-  externalTrafficPolicy: string;
-  replicas: number;
-  ingressClass: { name: string; default: boolean };
-  config: Record<string, string>;
-}
-
-const ipv4 = {
-  pattern: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-  describe: "an IPv4 address",
-};
-const dns1123 = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, describe: "a DNS-1123 label" };
-
-function parse(raw: unknown): IngressNginxInput {
-  const root = Fields.root(raw);
-  const loadBalancerIP = root.string("loadBalancerIP", ipv4);
-  const addressPool = root.optionalString("addressPool", dns1123);
-  const classFields = root.object("ingressClass");
-  const input: IngressNginxInput = {
-    loadBalancerIP,
-    ...(addressPool !== undefined && { addressPool }),
-    externalTrafficPolicy: root.string("externalTrafficPolicy", { default: "Local", oneOf: ["Local", "Cluster"] }),
-    replicas: root.integer("replicas", 1, 1, 10),
-    ingressClass: { name: classFields.string("name", { default: "nginx", ...dns1123 }), default: classFields.boolean("default", false) },
-    config: root.stringMap("config"),
-  };
-  classFields.done();
-  root.done();
-  return input;
-}
 
 /**
  * Stages: the namespace; then accounts, RBAC, config, Services, the IngressClass, the webhook

@@ -1,5 +1,5 @@
 // Accounts and permissions of the controller and of the certificate jobs.
-import type { Resource } from "../../lib/flight.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 import { labels, type Component } from "./meta.ts";
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };

@@ -1,7 +1,7 @@
 // The MetalLB address pools and L2 advertisements of the homelab. Needs the metallb flight:
 // these objects go through MetalLB's validating webhook, which must be serving first.
-import type { Flight, Resource, Stages } from "../../lib/flight.ts";
-import { Fields } from "../../lib/flight-input.ts";
+import type { Flight, Resource, Stages } from "../../lib/flight/contract.ts";
+import { Fields } from "../../lib/flight/fields.ts";
 
 const dns1123 = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, describe: "a DNS-1123 label" };
 

@@ -1,5 +1,5 @@
 // MetalLB's nine CustomResourceDefinitions (group metallb.io, all namespaced).
-import type { Resource } from "../../lib/flight.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 import { crdSchemas } from "./crd-schemas.ts";
 import type { Schema } from "./schema-dsl.ts";
 

@@ -1,7 +1,7 @@
 // MetalLB v0.16.1 in L2 mode without FRR. Stage 1: the namespace (Pod Security privileged: the
 // speaker needs hostNetwork and NET_RAW) and the CRDs; stage 2: everything that uses them.
-import type { Flight, Resource, Stages } from "../../lib/flight.ts";
-import { Fields } from "../../lib/flight-input.ts";
+import type { Flight, Resource, Stages } from "../../lib/flight/contract.ts";
+import { Fields } from "../../lib/flight/fields.ts";
 import type { V1Toleration } from "@kubernetes/client-node";
 import { crds } from "./crds.ts";
 import { rbac } from "./rbac.ts";

@@ -1,5 +1,5 @@
 // Service accounts, roles and bindings of the controller and the speaker.
-import type { Resource } from "../../lib/flight.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 

@@ -1,6 +1,6 @@
 // The validating webhook for MetalLB's resources. failurePolicy Fail is why the pool must wait
 // until the controller serves: until then every IPAddressPool is refused.
-import type { Resource } from "../../lib/flight.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 
 const hooks: [name: string, version: string, plural: string, operations: string[]][] = [
   ["bgppeersvalidationwebhook", "v1beta2", "bgppeers", ["CREATE", "UPDATE"]],

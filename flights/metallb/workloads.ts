@@ -1,5 +1,5 @@
 // The controller Deployment, the speaker DaemonSet and what they mount or expose.
-import type { Resource } from "../../lib/flight.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 import type { V1Container, V1Probe, V1Toleration } from "@kubernetes/client-node";
 
 export const version = "v0.16.1";

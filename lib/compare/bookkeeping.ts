@@ -1,7 +1,7 @@
 // The one place that knows which labels and annotations are bookkeeping of the tool that
 // rendered or applied an object (Helm, the chart's version stamp, yoke, controller-gen) rather
 // than anything the cluster acts on. The comparison drops them before looking for differences.
-import type { Resource } from "../flight.ts";
+import type { Resource } from "../flight/contract.ts";
 
 /** Labels stamped by Helm charts and by yoke; they name the packager, not the workload. */
 const bookkeepingLabels = new Set([

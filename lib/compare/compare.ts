@@ -1,6 +1,6 @@
 // hangar's rendered flights against the upstream render (helmfile template, or a directory of
 // rendered manifests): objects, facts, order and needs, each difference declared or not.
-import type { Resource, Stages } from "../flight.ts";
+import type { Resource, Stages } from "../flight/contract.ts";
 import { clusterScopedCustomKinds, placed, type ObjectRef } from "./objects.ts";
 import { diffObjects, renamed } from "./differ.ts";
 import { hangarOrder, needsDifferences, orderDifferences, upstreamOrder, type Placed } from "./ordering.ts";

@@ -1,6 +1,6 @@
 // Matches the objects of the two renders by identity and lists, for each object on both
 // sides, the facts that differ. Input objects must already be placed (namespaces filled in).
-import type { Resource } from "../flight.ts";
+import type { Resource } from "../flight/contract.ts";
 import { refKey, refOf, type ObjectRef } from "./objects.ts";
 import { withoutBookkeeping } from "./bookkeeping.ts";
 import { factsOf } from "./facts.ts";

@@ -2,7 +2,7 @@
 // permissions, webhook rules and failure policy, CRD schema fields, and the few other fields a
 // cluster acts on. Two objects with equal facts behave the same; the differ compares facts,
 // never raw YAML, so key order, empty leftovers and API defaults written out do not count.
-import type { Resource } from "../flight.ts";
+import type { Resource } from "../flight/contract.ts";
 import { canonical, flatten } from "./canonical.ts";
 import { schemaFields } from "./crd-schema.ts";
 

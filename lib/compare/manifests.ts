@@ -1,7 +1,7 @@
 // Rendered manifests as text (what `helm template` writes, or an upstream release file) ->
 // objects. Empty documents are skipped, as kubectl does.
 import { parseAllDocuments } from "yaml";
-import type { Resource } from "../flight.ts";
+import type { Resource } from "../flight/contract.ts";
 
 export class ManifestError extends Error {
   override name = "ManifestError";

@@ -1,6 +1,6 @@
 // Object identity for the comparison: two renders describe "the same object" when API group,
 // kind, namespace and name agree (the version may differ: v1beta1 vs v1 is still one object).
-import type { Resource } from "../flight.ts";
+import type { Resource } from "../flight/contract.ts";
 
 export interface ObjectRef {
   group: string;

@@ -3,8 +3,8 @@
 // in a pre-stage first (yoke's rule). Upstream: helmfile releases in waves of `needs`, each
 // release as Helm installs it: pre-install hooks, the manifests sorted by Helm's kind order,
 // post-install hooks.
-import type { Resource, Stages } from "../flight.ts";
-import { waves } from "../flight-graph.ts";
+import type { Resource, Stages } from "../flight/contract.ts";
+import { waves } from "../flight/graph.ts";
 import { refKey, refOf, type ObjectRef } from "./objects.ts";
 
 /** Helm's install order by kind (helm/helm internal/release/v2/util/kind_sorter.go InstallOrder). */

@@ -2,8 +2,8 @@
 // with a server dry run before each stage, server-side apply of what changed, readiness gates
 // between stages, a yoke-format release record, and pruning of what a flight no longer renders.
 import { setMaxListeners } from "node:events";
-import type { Resource, Stages } from "../flight.ts";
-import type { PlannedFlight } from "../plan.ts";
+import type { Resource, Stages } from "../flight/contract.ts";
+import type { PlannedFlight } from "../flight/plan.ts";
 import type { KubeClient, Json } from "./client.ts";
 import { Discovery, objectPath, type ResourceInfo } from "./discovery.ts";
 import { crdScopes, identify, namespaceAnnotation, releaseAnnotation, splitPreStages, withReleaseMetadata, type Release } from "./prepare.ts";

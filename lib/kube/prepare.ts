@@ -1,7 +1,7 @@
 // Turning a flight's stages into what gets applied, the way yoke does: namespaces and CRDs of
 // each stage go first, namespaced objects default to the release namespace, and every object
 // carries the release's ownership label and annotations.
-import type { Resource, Stages } from "../flight.ts";
+import type { Resource, Stages } from "../flight/contract.ts";
 
 export const managedByLabel = "app.kubernetes.io/managed-by";
 export const releaseAnnotation = "instance.atc.yoke.cd/release";

@@ -3,7 +3,7 @@
 // with the release's SHA-1, holding the gzipped JSON of the applied stages.
 import { createHash, randomBytes } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { Stages } from "../flight.ts";
+import type { Stages } from "../flight/contract.ts";
 import type { KubeClient, Json } from "./client.ts";
 import type { Release } from "./prepare.ts";
 

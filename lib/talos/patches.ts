@@ -2,7 +2,7 @@
 // worker only, and one per node. Strategic-merge YAML, one document per config kind.
 import { stringify } from "yaml";
 import type { Homelab, HomelabNode } from "../homelab/schema.ts";
-import { announcesFromControlPlanes } from "../flight-inputs.ts";
+import { announcesFromControlPlanes } from "../homelab/announce.ts";
 import { workers } from "./cluster.ts";
 import { extensionServiceDocuments, kernelModules, tailscaleExtension } from "./extensions.ts";
 import { nodeNetworkDocuments, resolverDocuments, type TalosDocument } from "./network.ts";

@@ -2,8 +2,9 @@
 // the fields that decide behaviour; the only intended differences are asserted as such.
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { ingressNginx, type IngressNginxInput } from "../../flights/ingress-nginx/flight.ts";
-import { runFlight } from "../../lib/flight-io.ts";
+import { ingressNginx } from "../../flights/ingress-nginx/flight.ts";
+import type { IngressNginxInput } from "../../flights/ingress-nginx/input.ts";
+import { runFlight } from "../../lib/flight/io.ts";
 import { at, byKey, loadUpstream } from "../helpers/upstream.ts";
 import { fakeIO } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";

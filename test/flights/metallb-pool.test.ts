@@ -7,14 +7,14 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { Ajv } from "ajv";
 import { metallbPool } from "../../flights/metallb-pool/flight.ts";
-import { runFlight } from "../../lib/flight-io.ts";
-import { flightInputs } from "../../lib/flight-inputs.ts";
+import { runFlight } from "../../lib/flight/io.ts";
+import { metallbPoolInputFrom } from "../../flights/metallb-pool/from-homelab.ts";
 import { parseHomelab } from "../../lib/homelab/load.ts";
 import { exampleText } from "../helpers/example.ts";
 import { fakeIO } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
 
-const input = flightInputs(parseHomelab(exampleText, "homelab.yaml").homelab)["metallb-pool"];
+const input = metallbPoolInputFrom(parseHomelab(exampleText, "homelab.yaml").homelab);
 const release = { name: "metallb-pool", namespace: "metallb-system" };
 
 /** openAPIV3Schema of a MetalLB CRD from the upstream release manifest (reference data). */

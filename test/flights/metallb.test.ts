@@ -3,8 +3,8 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
 import { metallb } from "../../flights/metallb/flight.ts";
-import { runFlight } from "../../lib/flight-io.ts";
-import type { Resource } from "../../lib/flight.ts";
+import { runFlight } from "../../lib/flight/io.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 import { at, byKey, key, loadUpstream, withoutDescriptions } from "../helpers/upstream.ts";
 import { fakeIO } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { startFakeApiServer, type FakeApiServerOptions, type FakeApiServer } from "../doubles/fake-apiserver/index.ts";
 import { KubeClient } from "../../lib/kube/client.ts";
 import { defaultDeployOptions, deployFlights, type DeployEvent, type DeployOptions } from "../../lib/kube/deploy.ts";
-import { renderPlan, type PlannedFlight } from "../../lib/plan.ts";
+import { renderPlan, type PlannedFlight } from "../../lib/flight/plan.ts";
+import { flights } from "../../flights/index.ts";
 import { parseHomelab } from "../../lib/homelab/load.ts";
 import { exampleText } from "./example.ts";
 
@@ -25,7 +26,7 @@ export async function fakeCluster(options: FakeApiServerOptions = {}): Promise<{
 }
 
 export function examplePlan(): PlannedFlight[] {
-  return renderPlan(parseHomelab(exampleText, "homelab.yaml").homelab);
+  return renderPlan(parseHomelab(exampleText, "homelab.yaml").homelab, flights);
 }
 
 export async function deploy(client: KubeClient, flights: PlannedFlight[], options: Partial<DeployOptions> = {}) {

@@ -1,5 +1,5 @@
 // An in-memory FlightIO, to run a flight's entry logic exactly as its host would.
-import type { FlightIO } from "../../lib/flight-io.ts";
+import type { FlightIO } from "../../lib/flight/io.ts";
 
 export interface CapturedIO extends FlightIO {
   stdout: string;

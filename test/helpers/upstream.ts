@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import type { Resource } from "../../lib/flight.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
 
 export function loadUpstream(fileName: string): Resource[] {
   const path = fileURLToPath(new URL(`../../../shared/upstream/${fileName}`, import.meta.url));

@@ -1,5 +1,5 @@
 // The edge between a flight and its host (node, or the wasip1 engine under yoke).
-import { InputError, type Flight, type Release } from "./flight.ts";
+import { InputError, type Flight, type Release } from "./contract.ts";
 
 export interface FlightIO {
   /** Whole standard input as text ("" when nothing was piped). */

@@ -1,6 +1,6 @@
 // FlightIO for plain node: the JS build of every flight uses this.
 import { readFileSync, writeSync } from "node:fs";
-import type { FlightIO } from "./flight-io.ts";
+import type { FlightIO } from "./io.ts";
 
 export const hostIO: FlightIO = {
   readStdin: () => (process.stdin.isTTY ? "" : readFileSync(0, "utf8")),

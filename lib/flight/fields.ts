@@ -1,7 +1,7 @@
 // A small reader for flight input: every accessor names the field it checks, so bad input
 // becomes one line like `input.speaker.tolerations[0].effect: must be one of ...`.
 // Hand-written on purpose: flights are bundled for the wasm engine and must stay lean.
-import { InputError } from "./flight.ts";
+import { InputError } from "./contract.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -1,0 +1,46 @@
+// The deploy plan: which flights run, in what order, with what input, and what they render.
+// The registry of flights is passed in (flights/index.ts), so lib never imports flights.
+import type { Flight, Stages } from "./contract.ts";
+import type { Homelab } from "../homelab/schema.ts";
+import { order } from "./graph.ts";
+
+/** A flight as the planner sees it: the flight and how its input derives from homelab.yaml. */
+export interface RegisteredFlight {
+  flight: Flight<any>;
+  /** Undefined when homelab.yaml does not declare this add-on: it is then not deployed. */
+  inputFrom(homelab: Homelab): unknown;
+}
+
+export interface FlightPlan {
+  name: string;
+  release: string;
+  namespace: string;
+  needs: string[];
+  input: unknown;
+}
+
+export interface PlannedFlight extends FlightPlan {
+  stages: Stages;
+}
+
+/** Every declared flight with its input, in dependency order. */
+export function planFlights(homelab: Homelab, registry: readonly RegisteredFlight[]): FlightPlan[] {
+  const declared = registry.flatMap(({ flight, inputFrom }) => {
+    const input = inputFrom(homelab);
+    if (input === undefined) return [];
+    return [{ name: flight.name, release: flight.name, namespace: flight.namespace, needs: [...flight.needs], input }];
+  });
+  return order(declared);
+}
+
+/** Renders one planned flight in process (the built flights print exactly this). */
+export function renderFlight(plan: FlightPlan, registry: readonly RegisteredFlight[]): Stages {
+  const entry = registry.find(({ flight }) => flight.name === plan.name);
+  if (!entry) throw new Error(`no flight named ${plan.name}`);
+  const { flight } = entry;
+  return flight.render(flight.parse(plan.input), { name: plan.release, namespace: plan.namespace });
+}
+
+export function renderPlan(homelab: Homelab, registry: readonly RegisteredFlight[]): PlannedFlight[] {
+  return planFlights(homelab, registry).map((plan) => ({ ...plan, stages: renderFlight(plan, registry) }));
+}
