@@ -61,6 +61,9 @@ t.test("no-op detection: desired fields all present with equal values", async (t
   t.ok(containedIn({ metadata: { name: "a" }, spec: { ports: [{ port: 80 }] } }, live), "server defaults do not count as changes");
   t.notOk(containedIn({ spec: { ports: [{ port: 81 }] } }, live));
   t.notOk(containedIn({ spec: { ports: [{ port: 80 }, { port: 443 }] } }, live), "a list of another length");
+  t.ok(containedIn({ spec: { minReadySeconds: 0, paused: false, selector: {}, args: [] } }, live), "zero values the server omits when it answers");
+  t.notOk(containedIn({ spec: { minReadySeconds: 5 } }, live), "a set value the server does not hold");
+  t.notOk(containedIn({ spec: { type: "" } }, live), "a zero value against a different live value");
 });
 
 t.test("diff lines name the changed fields", async (t) => {

@@ -2,7 +2,18 @@
 // every field is already present with the same value in the live object changes nothing.
 type Json = any;
 
+/**
+ * The API server omits most zero values when it serialises (Go's omitempty): a desired
+ * `minReadySeconds: 0` comes back absent, and re-applying it would store the same object.
+ */
+function isZero(value: Json): boolean {
+  if (value === 0 || value === false || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return value !== null && typeof value === "object" && Object.keys(value).length === 0;
+}
+
 export function containedIn(desired: Json, live: Json): boolean {
+  if (live === undefined && isZero(desired)) return true;
   if (desired === null || typeof desired !== "object") return desired === live;
   if (Array.isArray(desired)) {
     return Array.isArray(live) && live.length === desired.length && desired.every((item, index) => containedIn(item, live[index]));

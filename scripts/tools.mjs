@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// npm run tools: builds the real tools the tests run (test/tools/versions.json) from their Go
+// modules, once per version, into a cache outside the work tree. Prints `name version path`.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { root } from "./flights.mjs";
+
+const toolsRoot = join(root, "test", "tools");
+const versions = JSON.parse(readFileSync(join(toolsRoot, "versions.json"), "utf8"));
+const cache = process.env.HANGAR_TOOLS_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "hangar", "tools");
+
+function goBuild(tool, output) {
+  const { module, package: pkg } = versions[tool];
+  return new Promise((resolve, reject) => {
+    // -trimpath and no VCS stamp: the same version builds the same binary wherever it is built.
+    const child = spawn("go", ["build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", output, pkg], {
+      cwd: join(toolsRoot, module),
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, GOFLAGS: "-mod=readonly" },
+    });
+    child.on("error", (error) => reject(new Error(error.code === "ENOENT" ? "go is not on PATH: install Go 1.26 to build the test tools" : error.message)));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`go build of ${tool} failed (exit ${code})`))));
+  });
+}
+
+mkdirSync(cache, { recursive: true });
+const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(versions);
+for (const tool of wanted) {
+  if (!versions[tool]) {
+    console.error(`tools: no tool named ${tool}; known: ${Object.keys(versions).join(", ")}`);
+    process.exit(2);
+  }
+  const { version } = versions[tool];
+  const path = join(cache, `${tool}-${version}`);
+  if (!existsSync(path)) {
+    const started = Date.now();
+    console.error(`tools: building ${tool} ${version} (first time only; Kubernetes takes several minutes)`);
+    // Built under a temporary name so an interrupted build never leaves a half-written tool.
+    const partial = `${path}.partial-${process.pid}`;
+    // go build is silent for minutes on a cold cache: say it is still working.
+    const heartbeat = setInterval(() => console.error(`tools: still building ${tool} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+    try {
+      await goBuild(tool, partial);
+      renameSync(partial, path);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      console.error(`tools: ${error.message}`);
+      process.exit(1);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    console.error(`tools: built ${tool} in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+  console.log(`${tool} ${version} ${path}`);
+}

@@ -1,0 +1,190 @@
+// A real kube-apiserver and etcd (built by `npm run tools`) on loopback, one per test file:
+// random ports, a fresh data folder, a self-signed serving certificate, a token for an admin in
+// system:masters, RBAC, and an audit log that records every request the tests' clients make.
+// No kubelet or controller-manager runs: tests play the controllers (test/helpers/play-controllers.ts).
+import { spawn, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { realTool } from "./tools.ts";
+
+export interface AuditEvent {
+  verb: string;
+  requestURI: string;
+  user: { username: string };
+  responseStatus?: { code: number };
+  objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string };
+}
+
+export interface RealApiServer {
+  url: string;
+  kubeconfig: string;
+  /** Every request completed so far, oldest first (the server's own audit log). */
+  audit(): AuditEvent[];
+  close(): Promise<void>;
+}
+
+const user = "hangar-test";
+
+// Requests of the test user only; RequestReceived is dropped so each request is one event.
+const auditPolicy = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    users: [${user}]
+  - level: None
+`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Asks until the endpoint answers 200: the server tells when it is ready, nothing is guessed. */
+async function untilHealthy(probe: () => Promise<number>, what: string, child: ChildProcess, log: string, deadlineMs = 90_000): Promise<void> {
+  const started = Date.now();
+  let wait = 50;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${tail(log)}`);
+    if ((await probe().catch(() => 0)) === 200) return;
+    if (Date.now() - started > deadlineMs) throw new Error(`${what} not healthy after ${deadlineMs} ms:\n${tail(log)}`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    wait = Math.min(wait * 2, 500);
+  }
+}
+
+function tail(file: string): string {
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").slice(-20).join("\n") : "(no log)";
+}
+
+function status(request: typeof httpGet | typeof httpsGet, url: string, options: object): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, options, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.setTimeout(5_000, () => req.destroy(new Error("timeout")));
+  });
+}
+
+/** Killed outright: the data is thrown away, and a graceful apiserver shutdown drains for a minute. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+export async function startRealApiServer(): Promise<RealApiServer> {
+  const dir = mkdtempSync(join(tmpdir(), "hangar-apiserver-"));
+  const [etcdClient, etcdPeer, securePort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const children: ChildProcess[] = [];
+  const killAll = () => children.forEach((child) => child.kill("SIGKILL"));
+  process.once("exit", killAll);
+
+  const etcdLog = join(dir, "etcd.log");
+  const etcd = spawn(realTool("etcd"), [
+    "--name", "default",
+    "--data-dir", join(dir, "etcd"),
+    "--listen-client-urls", `http://127.0.0.1:${etcdClient}`,
+    "--advertise-client-urls", `http://127.0.0.1:${etcdClient}`,
+    "--listen-peer-urls", `http://127.0.0.1:${etcdPeer}`,
+    "--initial-advertise-peer-urls", `http://127.0.0.1:${etcdPeer}`,
+    "--initial-cluster", `default=http://127.0.0.1:${etcdPeer}`,
+    // Test data is thrown away with the folder: durability costs seconds on a busy disk.
+    "--unsafe-no-fsync",
+    "--log-outputs", etcdLog,
+  ], { stdio: "ignore" });
+  children.push(etcd);
+
+  const close = async () => {
+    await Promise.all([...children].reverse().map(stop));
+    process.removeListener("exit", killAll);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await untilHealthy(() => status(httpGet, `http://127.0.0.1:${etcdClient}/health`, {}), "etcd", etcd, etcdLog);
+
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const saKey = join(dir, "sa.key");
+    const saPub = join(dir, "sa.pub");
+    writeFileSync(saKey, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    writeFileSync(saPub, publicKey.export({ type: "spki", format: "pem" }));
+    const token = randomBytes(24).toString("hex");
+    writeFileSync(join(dir, "tokens.csv"), `${token},${user},1,system:masters\n`, { mode: 0o600 });
+    writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy);
+
+    const apiserverLog = join(dir, "kube-apiserver.log");
+    const certDir = join(dir, "certs");
+    const apiserver = spawn(realTool("kube-apiserver"), [
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      `--secure-port=${securePort}`,
+      `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+      `--cert-dir=${certDir}`,
+      `--token-auth-file=${join(dir, "tokens.csv")}`,
+      "--authorization-mode=RBAC",
+      `--service-account-key-file=${saPub}`,
+      `--service-account-signing-key-file=${saKey}`,
+      "--service-account-issuer=https://kubernetes.default.svc",
+      "--service-cluster-ip-range=10.96.0.0/16",
+      // Nothing here runs endpoints: without these the server would try to publish itself.
+      "--endpoint-reconciler-type=none",
+      // Webhooks resolve through Endpoints, and there are none: the server never dials a
+      // Service's cluster IP (nothing listens there, and only loopback may be contacted).
+      "--enable-aggregator-routing=true",
+      `--audit-policy-file=${join(dir, "audit-policy.yaml")}`,
+      `--audit-log-path=${join(dir, "audit.log")}`,
+      "--audit-log-mode=blocking",
+      "--enable-priority-and-fairness=false",
+      "--profiling=false",
+    ], { stdio: ["ignore", "ignore", "pipe"] });
+    children.push(apiserver);
+    const logStream = (await import("node:fs")).createWriteStream(apiserverLog);
+    apiserver.stderr!.pipe(logStream);
+
+    const url = `https://127.0.0.1:${securePort}`;
+    const caFile = join(certDir, "apiserver.crt");
+    const tlsOptions = () => ({ ca: readFileSync(caFile), headers: { Authorization: `Bearer ${token}` } });
+    await untilHealthy(() => (existsSync(caFile) ? status(httpsGet, `${url}/readyz`, tlsOptions()) : Promise.resolve(0)), "kube-apiserver", apiserver, apiserverLog);
+
+    const kubeconfig = join(dir, "kubeconfig");
+    writeFileSync(kubeconfig, [
+      "apiVersion: v1",
+      "kind: Config",
+      "clusters:",
+      `  - name: real\n    cluster:\n      server: ${url}\n      certificate-authority: ${caFile}`,
+      "users:",
+      `  - name: ${user}\n    user:\n      token: ${token}`,
+      "contexts:",
+      `  - name: real\n    context:\n      cluster: real\n      user: ${user}`,
+      "current-context: real",
+      "",
+    ].join("\n"), { mode: 0o600 });
+
+    const audit = () => {
+      const file = join(dir, "audit.log");
+      if (!existsSync(file)) return [];
+      return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as AuditEvent & { stage: string })
+        .filter((event) => event.stage === "ResponseComplete" || event.stage === "Panic");
+    };
+    return { url, kubeconfig, audit, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
