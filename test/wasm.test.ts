@@ -13,7 +13,7 @@ import { flights as registry } from "../flights/index.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
 import { exampleText } from "./helpers/example.ts";
 import { builtFlight } from "./helpers/dist.ts";
-import { runNodeWasi, runShimWasi } from "./helpers/wasi.ts";
+import { runNodeWasi, runShimWasi, runWazero } from "./helpers/wasi.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -69,6 +69,9 @@ t.test("wasm flights", { skip }, async (t) => {
           t.ok(wasm.stdout === js.stdout, `${plan.name} ${text.slice(0, 40)}: same bytes under ${runtime}`);
           t.equal(wasm.stderr, js.stderr, `${plan.name}: same stderr under ${runtime}`);
         }
+        const wazero = runWazero(join(out, `${plan.name}.wasm`), text, plan.release, "lab");
+        t.equal(wazero.code, 0, `${plan.name} under wazero: ${wazero.stderr}`);
+        t.ok(wazero.stdout === js.stdout, `${plan.name} ${text.slice(0, 40)}: same bytes under wazero with yoke's limits`);
       }
     }
   });
@@ -83,6 +86,8 @@ t.test("wasm flights", { skip }, async (t) => {
         t.equal(wasm.stdout, "");
         t.equal(wasm.stderr, js.stderr, `${name} ${input}: same stderr`);
       }
+      const wazero = runWazero(join(out, `${name}.wasm`), input, name, "lab");
+      t.same([wazero.code, wazero.stdout, wazero.stderr], [1, "", js.stderr], `${name} ${input} under wazero`);
     }
   });
 
@@ -103,6 +108,15 @@ t.test("wasm flights", { skip }, async (t) => {
     t.equal(run.code, 1);
     t.equal(run.stdout, "");
     t.match(run.stderr, /^Error: boom in render\n\s+at /);
+  });
+
+  await t.test("a render fits yoke's limits, and a limit far below what it needs stops it", async (t) => {
+    const metallb = plans.find((plan) => plan.name === "metallb")!;
+    const input = JSON.stringify(metallb.input);
+    t.equal(runWazero(join(out, "metallb.wasm"), input, "metallb", "lab", { memoryMiB: 4, timeout: "2s" }).code, 0, "4 MiB and 2 s are enough");
+    const starved = runWazero(join(out, "metallb.wasm"), input, "metallb", "lab", { memoryMiB: 1 });
+    t.not(starved.code, 0, "1 MiB is not");
+    t.equal(starved.stdout, "", "and nothing half-rendered reaches stdout");
   });
 
   await t.test("a rebuild gives the same bytes", async (t) => {

@@ -1,9 +1,12 @@
 // Running a flight module as yoke does (argv[0] = release, YOKE_* env, input on stdin), under
-// Node's node:wasi and under @bjorn3/browser_wasi_shim, an independent WASI implementation.
+// Node's node:wasi, under @bjorn3/browser_wasi_shim (an independent WASI implementation) and
+// under wazero, the runtime inside yoke.
 import { WASI as NodeWASI } from "node:wasi";
 import { closeSync, openSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { realTool } from "./tools.ts";
 import { WASI as ShimWASI, File, OpenFile, ConsoleStdout } from "@bjorn3/browser_wasi_shim";
 
 export interface WasiRun {
@@ -40,4 +43,11 @@ export function runShimWasi(module: WebAssembly.Module, input: string, release: 
   const code = wasi.start(instance as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
   const text = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString("utf8");
   return { code, stdout: text(out), stderr: text(err) };
+}
+
+/** Under wazero, the runtime yoke embeds, with yoke's default limits (test/tools/wazero-run). */
+export function runWazero(file: string, input: string, release: string, namespace: string, limits: { memoryMiB?: number; timeout?: string } = {}): WasiRun {
+  const args = ["-max-memory-mib", String(limits.memoryMiB ?? 128), "-timeout", limits.timeout ?? "10s", "-namespace", namespace, file, release];
+  const run = spawnSync(realTool("wazero-run"), args, { input, encoding: "utf8" });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
