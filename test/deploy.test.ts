@@ -125,7 +125,7 @@ t.test("a field taken over by another manager stops the run and names --force-co
   t.teardown(() => server.close());
   await deploy(client, examplePlan());
   server.applyAs("kubectl-edit", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "controller", namespace: "metallb-system" }, spec: { revisionHistoryLimit: 5 } }, true);
-  await t.rejects(deploy(client, examplePlan()), /Deployment\/metallb-system\/controller: conflict with "kubectl-edit" using apps\/v1: \.spec\.revisionHistoryLimit; .*--force-conflicts/);
+  await t.rejects(deploy(client, examplePlan()), /Deployment\/metallb-system\/controller: conflict with "kubectl-edit": \.spec\.revisionHistoryLimit; .*--force-conflicts/);
   await deploy(client, examplePlan(), { forceConflicts: true });
   t.equal(server.get("apps/v1", "Deployment", "metallb-system", "controller")!.spec.revisionHistoryLimit, 3);
 });

@@ -55,7 +55,7 @@ t.test("watches deliver changes; conflicts have the API's message", async (t) =>
   t.same(seen, ["ADDED c 1", "MODIFIED c 2"]);
   t.throws(
     () => server.applyAs("b", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "demo" }, data: { k: "3" } }),
-    /Apply failed with 1 conflict: conflict with "a" using v1: \.data\.k/,
+    /Apply failed with 1 conflict: conflict with "a": \.data\.k/,
   );
 });
 

@@ -62,7 +62,9 @@ export class Engine {
       }
     }
     if (conflicts.length > 0 && !force) {
-      const list = conflicts.map((c) => `conflict with "${c.manager}" using ${apiVersionOf(kind)}: .${c.path}`);
+      // The real server adds "using <apiVersion>" only for a manager that applied another version;
+      // the fake serves one version per kind.
+      const list = conflicts.map((c) => `conflict with "${c.manager}": .${c.path}`);
       throw new ApiError(
         409,
         "Conflict",
@@ -77,6 +79,7 @@ export class Engine {
       if (!paths.includes(path) && !othersOwn(path)) removePath(object, path);
     }
     object = merge(object, applied);
+    defaultOnWrite(kind, object, !live);
     for (const { manager: other, path } of conflicts) owners.set(other, owners.get(other)!.filter((owned) => owned !== path));
     owners.set(manager, paths);
     this.hooks.admit(kind, object, live ? "UPDATE" : "CREATE");
@@ -119,6 +122,22 @@ export class Engine {
   private save(entry: Entry, type: "ADDED" | "MODIFIED"): void {
     this.store.put(entry, type);
     this.hooks.changed(entry, type);
+  }
+}
+
+/** What the real registry strategies do to every write of these kinds. */
+function defaultOnWrite(kind: Kind, object: Json, created: boolean): void {
+  if (kind.kind === "Namespace" && apiVersionOf(kind) === "v1") {
+    // pkg/registry/core/namespace/strategy.go: Active from creation, the name label enforced.
+    object.metadata.labels = { ...object.metadata.labels, "kubernetes.io/metadata.name": object.metadata.name };
+    if (created) object.spec = { finalizers: ["kubernetes"], ...object.spec };
+    if (created) object.status = { phase: "Active" };
+  }
+  if (kind.kind === "Secret" && apiVersionOf(kind) === "v1" && object.stringData) {
+    // pkg/registry/core/secret/strategy.go: stringData is folded into data and never stored.
+    const folded = Object.fromEntries(Object.entries(object.stringData as Record<string, string>).map(([key, value]) => [key, Buffer.from(value).toString("base64")]));
+    object.data = { ...object.data, ...folded };
+    delete object.stringData;
   }
 }
 

@@ -1,0 +1,134 @@
+// The fake API server held to the real one: the same requests, in the same order, against the
+// fake and a real kube-apiserver, and the parts of each answer hangar relies on compared.
+// Where the two differ on purpose the difference is named here with its reason:
+// - a foreground DELETE: the real server marks the object and waits for the garbage collector
+//   (kube-controller-manager, not running here); the fake removes it at once, as a whole
+//   cluster ends up doing;
+// - zero values (`minReadySeconds: 0`): the real server omits them when it answers, the fake
+//   echoes them; hangar's no-op check treats both the same (lib/kube/subset.ts).
+import t from "tap";
+import { KubeClient, type Json } from "../lib/kube/client.ts";
+import { ApiRequestError } from "../lib/kube/retry.ts";
+import { fakeCluster, fastRetry } from "./helpers/cluster.ts";
+import { startRealApiServer } from "./helpers/real-apiserver.ts";
+
+type Step = [name: string, run: (client: KubeClient) => Promise<unknown>];
+
+const applyQuery = (manager: string, extra: Record<string, string> = {}) => ({ fieldManager: manager, force: "false", ...extra });
+const yaml = "application/apply-patch+yaml";
+
+async function answer(run: () => Promise<Json>): Promise<Json> {
+  try {
+    return { ok: await run() };
+  } catch (error) {
+    if (!(error instanceof ApiRequestError)) throw error;
+    return { status: error.status, reason: error.reason, message: error.message.split("\n")[0] };
+  }
+}
+
+const configMap = (data: Record<string, string>) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "probe", namespace: "conformance" }, data });
+const crd = JSON.stringify({
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "widgets.conformance.hangar.dev" },
+  spec: {
+    group: "conformance.hangar.dev",
+    names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
+    scope: "Namespaced",
+    versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { size: { type: "integer" } } } } } } }],
+  },
+});
+const managers = (object: Json) => (object.metadata.managedFields ?? []).map((f: Json) => `${f.manager}/${f.operation}`).sort();
+
+const steps: Step[] = [
+  ["discovery names the kinds hangar applies, with their scope", async (c) => {
+    const core = await c.json("GET", "/api/v1");
+    const apps = await c.json("GET", "/apis/apps/v1");
+    const pick = (list: Json, names: string[]) => list.resources.filter((r: Json) => names.includes(r.name)).map((r: Json) => [r.name, r.kind, r.namespaced]).sort();
+    return [pick(core, ["namespaces", "configmaps", "services", "secrets"]), pick(apps, ["deployments", "daemonsets"])];
+  }],
+  ["an object in a namespace that does not exist is NotFound", (c) => answer(() =>
+    c.json("PATCH", "/api/v1/namespaces/conformance/configmaps/probe", { query: applyQuery("yoke"), body: configMap({ a: "1" }), contentType: yaml }))],
+  ["a namespace applied server-side", async (c) => {
+    const ns = await c.json("PATCH", "/api/v1/namespaces/conformance", { query: applyQuery("yoke"), body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "conformance" } }), contentType: yaml });
+    return [ns.status?.phase, ns.metadata.labels, managers(ns)];
+  }],
+  ["a server dry run answers the object and stores nothing", async (c) => {
+    const dry = await c.json("PATCH", "/api/v1/namespaces/conformance/configmaps/probe", { query: applyQuery("yoke", { dryRun: "All" }), body: configMap({ a: "1" }), contentType: yaml });
+    return [dry.data, managers(dry), await answer(() => c.json("GET", "/api/v1/namespaces/conformance/configmaps/probe"))];
+  }],
+  ["apply creates, a repeated apply changes nothing, not even the resourceVersion", async (c) => {
+    const first = await c.json("PATCH", "/api/v1/namespaces/conformance/configmaps/probe", { query: applyQuery("yoke"), body: configMap({ a: "1" }), contentType: yaml });
+    const again = await c.json("PATCH", "/api/v1/namespaces/conformance/configmaps/probe", { query: applyQuery("yoke"), body: configMap({ a: "1" }), contentType: yaml });
+    return [first.data, managers(first), again.metadata.resourceVersion === first.metadata.resourceVersion];
+  }],
+  ["another manager's apply of a field it does not own is a conflict naming manager and field", (c) => answer(() =>
+    c.json("PATCH", "/api/v1/namespaces/conformance/configmaps/probe", { query: applyQuery("kubectl-edit"), body: configMap({ a: "2" }), contentType: yaml }))],
+  ["with force it takes the field over, and both managers are recorded", async (c) => {
+    const forced = await c.json("PATCH", "/api/v1/namespaces/conformance/configmaps/probe", { query: { fieldManager: "kubectl-edit", force: "true" }, body: configMap({ a: "2" }), contentType: yaml });
+    return [forced.data, managers(forced)];
+  }],
+  ["a label selector lists only the matching objects", async (c) => {
+    await c.json("PATCH", "/api/v1/namespaces/conformance/secrets/yoke.rev", { query: applyQuery("yoke"), contentType: yaml, body: JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "yoke.rev", namespace: "conformance", labels: { "internal.yoke/kind": "revision" } }, stringData: { resources: "[]" } }) });
+    const list = await c.json("GET", "/api/v1/namespaces/conformance/secrets", { query: { labelSelector: "internal.yoke/kind=revision" } });
+    return [list.kind, list.items.map((s: Json) => [s.metadata.name, Buffer.from(s.data.resources, "base64").toString()])];
+  }],
+  ["a CRD becomes Established and its kind is then served", async (c) => {
+    await c.json("PATCH", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.conformance.hangar.dev", { query: applyQuery("yoke"), body: crd, contentType: yaml });
+    const established = await waitFor(c, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "widgets.conformance.hangar.dev", (o) => o.status?.conditions?.some((x: Json) => x.type === "Established" && x.status === "True"));
+    const group = await waitForDiscovery(c, "/apis/conformance.hangar.dev/v1");
+    return [established, group.resources.filter((r: Json) => !r.name.includes("/")).map((r: Json) => [r.name, r.kind, r.namespaced])];
+  }],
+  ["a watch from a list's resourceVersion sees a later change, as MODIFIED", async (c) => {
+    const list = await c.json("GET", "/api/v1/namespaces/conformance/configmaps", { query: { fieldSelector: "metadata.name=probe" } });
+    const seen: string[] = [];
+    const abort = new AbortController();
+    const watching = c.watch("/api/v1/namespaces/conformance/configmaps", { resourceVersion: list.metadata.resourceVersion, fieldSelector: "metadata.name=probe" }, (event) => {
+      if (event.type === "BOOKMARK") return;
+      seen.push(`${event.type} ${event.object.data?.a}`);
+      abort.abort();
+    }, abort.signal);
+    await c.json("PATCH", "/api/v1/namespaces/conformance/configmaps/probe", { query: { fieldManager: "kubectl-edit", force: "true" }, body: configMap({ a: "3" }), contentType: yaml });
+    await watching;
+    return seen;
+  }],
+  ["a missing object is NotFound", (c) => answer(() => c.json("GET", "/api/v1/namespaces/conformance/configmaps/absent"))],
+];
+
+/** Watches until the named object satisfies the predicate; answers true then. */
+async function waitFor(c: KubeClient, path: string, name: string, predicate: (object: Json) => boolean): Promise<boolean> {
+  const abort = new AbortController();
+  const list = await c.json("GET", path, { query: { fieldSelector: `metadata.name=${name}` } });
+  if (list.items.some(predicate)) return true;
+  let met = false;
+  await c.watch(path, { resourceVersion: list.metadata.resourceVersion, fieldSelector: `metadata.name=${name}` }, (event) => {
+    if (event.type !== "BOOKMARK" && predicate(event.object)) {
+      met = true;
+      abort.abort();
+    }
+  }, abort.signal);
+  return met;
+}
+
+/** Discovery of a new group lags its CRD's Established condition by a moment on a real server. */
+async function waitForDiscovery(c: KubeClient, path: string): Promise<Json> {
+  for (let attempt = 0; ; attempt++) {
+    const found = await c.getOrUndefined(path);
+    if (found) return found;
+    if (attempt > 60) throw new Error(`${path} never served`);
+    await new Promise((resolve) => setTimeout(resolve, 100 * Math.min(attempt + 1, 5)));
+  }
+}
+
+t.test("the fake answers as the real kube-apiserver does", async (t) => {
+  const real = await startRealApiServer();
+  t.teardown(() => real.close());
+  const fake = await fakeCluster();
+  t.teardown(() => fake.server.close());
+  const realClient = await KubeClient.create({ kubeconfig: real.kubeconfig, retry: fastRetry });
+  for (const [name, run] of steps) {
+    const expected = await run(realClient);
+    const actual = await run(fake.client);
+    t.same(actual, expected, name);
+  }
+});
