@@ -5,14 +5,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./flights.mjs";
 
-const parts = ["bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs"];
+const parts = ["bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs", "bench-deploy-real.mjs"];
 let failed = false;
 for (const part of parts) {
   const script = join(root, "scripts", part);
   if (!existsSync(script)) continue;
   console.log(`\n== ${part}`);
-  // The deploy benchmark drives the fake API server, a TypeScript test double: run it through tsx.
-  const loader = part === "bench-deploy.mjs" ? ["--import", "tsx"] : part === "bench-wasm.mjs" ? ["--no-warnings"] : [];
+  // The deploy benchmarks drive test helpers written in TypeScript: run them through tsx.
+  const loader = part.startsWith("bench-deploy") ? ["--import", "tsx"] : part === "bench-wasm.mjs" ? ["--no-warnings"] : [];
   const result = spawnSync(process.execPath, [...loader, script], { stdio: "inherit" });
   failed ||= result.status !== 0;
 }

@@ -28,7 +28,7 @@ let player: ControllerPlayer;
 t.before(async () => {
   server = await startRealApiServer();
   client = await KubeClient.create({ kubeconfig: server.kubeconfig, retry: fastRetry });
-  player = new ControllerPlayer(client).start();
+  player = new ControllerPlayer(await KubeClient.create({ kubeconfig: server.controllersKubeconfig, retry: fastRetry })).start();
 });
 t.teardown(async () => {
   await player.stop();

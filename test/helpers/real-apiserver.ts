@@ -22,13 +22,17 @@ export interface AuditEvent {
 
 export interface RealApiServer {
   url: string;
+  /** The admin the tests act as; the audit log records this user only. */
   kubeconfig: string;
+  /** Another admin, for the played controllers, whose requests stay out of the audit log. */
+  controllersKubeconfig: string;
   /** Every request completed so far, oldest first (the server's own audit log). */
   audit(): AuditEvent[];
   close(): Promise<void>;
 }
 
 const user = "hangar-test";
+const controllersUser = "played-controllers";
 
 // Requests of the test user only; RequestReceived is dropped so each request is one event.
 const auditPolicy = `apiVersion: audit.k8s.io/v1
@@ -125,7 +129,8 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     writeFileSync(saKey, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
     writeFileSync(saPub, publicKey.export({ type: "spki", format: "pem" }));
     const token = randomBytes(24).toString("hex");
-    writeFileSync(join(dir, "tokens.csv"), `${token},${user},1,system:masters\n`, { mode: 0o600 });
+    const controllersToken = randomBytes(24).toString("hex");
+    writeFileSync(join(dir, "tokens.csv"), `${token},${user},1,system:masters\n${controllersToken},${controllersUser},2,system:masters\n`, { mode: 0o600 });
     writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy);
 
     const apiserverLog = join(dir, "kube-apiserver.log");
@@ -162,19 +167,23 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     const tlsOptions = () => ({ ca: readFileSync(caFile), headers: { Authorization: `Bearer ${token}` } });
     await untilHealthy(() => (existsSync(caFile) ? status(httpsGet, `${url}/readyz`, tlsOptions()) : Promise.resolve(0)), "kube-apiserver", apiserver, apiserverLog);
 
-    const kubeconfig = join(dir, "kubeconfig");
-    writeFileSync(kubeconfig, [
-      "apiVersion: v1",
-      "kind: Config",
-      "clusters:",
-      `  - name: real\n    cluster:\n      server: ${url}\n      certificate-authority: ${caFile}`,
-      "users:",
-      `  - name: ${user}\n    user:\n      token: ${token}`,
-      "contexts:",
-      `  - name: real\n    context:\n      cluster: real\n      user: ${user}`,
-      "current-context: real",
-      "",
-    ].join("\n"), { mode: 0o600 });
+    const writeKubeconfig = (file: string, name: string, secret: string) => {
+      writeFileSync(file, [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        `  - name: real\n    cluster:\n      server: ${url}\n      certificate-authority: ${caFile}`,
+        "users:",
+        `  - name: ${name}\n    user:\n      token: ${secret}`,
+        "contexts:",
+        `  - name: real\n    context:\n      cluster: real\n      user: ${name}`,
+        "current-context: real",
+        "",
+      ].join("\n"), { mode: 0o600 });
+      return file;
+    };
+    const kubeconfig = writeKubeconfig(join(dir, "kubeconfig"), user, token);
+    const controllersKubeconfig = writeKubeconfig(join(dir, "controllers.kubeconfig"), controllersUser, controllersToken);
 
     const audit = () => {
       const file = join(dir, "audit.log");
@@ -182,7 +191,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
       return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as AuditEvent & { stage: string })
         .filter((event) => event.stage === "ResponseComplete" || event.stage === "Panic");
     };
-    return { url, kubeconfig, audit, close };
+    return { url, kubeconfig, controllersKubeconfig, audit, close };
   } catch (error) {
     await close();
     throw error;
