@@ -18,7 +18,8 @@ function goBuild(tool, output) {
     const child = spawn("go", ["build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", output, pkg], {
       cwd: join(toolsRoot, module),
       stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, GOFLAGS: "-mod=readonly" },
+      // Go's own install folder is searched last, for shells whose PATH lacks it.
+      env: { ...process.env, GOFLAGS: "-mod=readonly", PATH: `${process.env.PATH ?? ""}:/usr/local/go/bin` },
     });
     child.on("error", (error) => reject(new Error(error.code === "ENOENT" ? "go is not on PATH: install Go 1.26 to build the test tools" : error.message)));
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`go build of ${tool} failed (exit ${code})`))));
