@@ -47,7 +47,7 @@ t.test("manifests: empty documents are skipped, a non-object names file and docu
   });
 });
 
-t.test("bookkeeping: Helm's labels and annotations go, on the object and its pod template", async (t) => {
+t.test("bookkeeping: Helm's labels and annotations go from the object; its pod template keeps them", async (t) => {
   const chart = daemonSet([]);
   chart.metadata.labels = { "helm.sh/chart": "metallb-0.16.1", "app.kubernetes.io/managed-by": "Helm", app: "metallb" };
   chart.metadata.annotations = { "meta.helm.sh/release-name": "metallb" };
@@ -55,7 +55,7 @@ t.test("bookkeeping: Helm's labels and annotations go, on the object and its pod
   const clean = withoutBookkeeping(chart);
   t.same(clean.metadata.labels, { app: "metallb" });
   t.equal(clean.metadata.annotations, undefined);
-  t.same((clean.spec as any).template.metadata.labels, { app: "metallb" });
+  t.same((clean.spec as any).template.metadata.labels, { app: "metallb", "app.kubernetes.io/version": "v0.16.1" }, "a pod template label change restarts pods");
   t.same(chart.metadata.labels!["helm.sh/chart"], "metallb-0.16.1", "the input object is left alone");
 });
 

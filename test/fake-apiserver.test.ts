@@ -71,7 +71,7 @@ t.test("simulated controllers: CRD discovery, the MetalLB webhook, LB addresses,
   server.applyAs("test", { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "metallb-webhook-configuration" }, webhooks: [{ name: "ipaddresspoolvalidationwebhook.metallb.io", clientConfig: { service: { name: "metallb-webhook-service", namespace: "metallb-system" } } }] });
   const poolObject = { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: "lan", namespace: "metallb-system" }, spec: { addresses: ["10.0.0.3/32"] } };
   t.throws(() => server.applyAs("test", poolObject), /failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": failed to call webhook: Post "https:\/\/metallb-webhook-service\.metallb-system\.svc:443\/validate-metallb-io-v1beta1-ipaddresspool\?timeout=10s": dial tcp 10\.96\.0\.10:443: connect: connection refused/);
-  server.applyAs("test", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "controller", namespace: "metallb-system" }, spec: { template: { spec: { containers: [{ name: "controller", image: "quay.io/metallb/controller:v0.16.1" }] } } } });
+  server.applyAs("test", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "metallb-controller", namespace: "metallb-system" }, spec: { template: { spec: { containers: [{ name: "controller", image: "quay.io/metallb/controller:v0.16.1" }] } } } });
   const service = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "metallb-system", annotations: { "metallb.io/loadBalancerIPs": "10.0.0.3" } }, spec: { type: "LoadBalancer" } };
   server.applyAs("test", service);
   await wait(100);

@@ -114,7 +114,7 @@ export class Controllers {
 
   /** MetalLB's controller rotates its certificate and injects the CA once it runs. */
   private afterDeploymentReady(entry: Entry): void {
-    if (entry.object.metadata.name !== "controller" || !entry.object.spec.template?.spec?.containers?.[0]?.image?.includes("metallb")) return;
+    if (entry.object.metadata.name !== "metallb-controller" || !entry.object.spec.template?.spec?.containers?.[0]?.image?.includes("metallb")) return;
     this.later(this.delays.caBundle, () => {
       const vwc = this.find("admissionregistration.k8s.io", "validatingwebhookconfigurations", undefined, "metallb-webhook-configuration");
       if (vwc) {
