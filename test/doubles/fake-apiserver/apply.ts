@@ -95,3 +95,13 @@ export function fieldsV1(paths: string[]): Json {
   }
   return root;
 }
+
+/** The leaf paths a managedFields entry's FieldsV1 names (the inverse of fieldsV1). */
+export function fromFieldsV1(fields: Json, prefix = ""): string[] {
+  const entries = isMap(fields) ? Object.entries(fields).filter(([key]) => key !== ".") : [];
+  if (entries.length === 0) return prefix ? [prefix] : [];
+  return entries.flatMap(([key, child]) => {
+    const part = key.startsWith("k:") ? `[name=${JSON.parse(key.slice(2)).name}]` : key.slice(2);
+    return fromFieldsV1(child, part.startsWith("[") ? `${prefix}${part}` : prefix ? `${prefix}.${part}` : part);
+  });
+}

@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import type { Engine } from "./engine.ts";
 import type { Entry } from "./store.ts";
 import { clone, type Json } from "./apply.ts";
+import { recordRevision } from "./revisions.ts";
 
 export type GateKind =
   | "namespace-active" | "crd-established" | "deployment-ready" | "daemonset-ready" | "job-complete"
@@ -64,6 +65,7 @@ export class Controllers {
     const observed = entry.object.status?.observedGeneration;
     if (kind === "Namespace" && entry.object.status?.phase !== "Active") this.namespace(entry);
     if (kind === "CustomResourceDefinition" && !established(entry.object)) this.crd(entry);
+    if (kind === "Deployment" || kind === "DaemonSet") recordRevision(this.engine, entry);
     if ((kind === "Deployment" || kind === "DaemonSet") && observed !== generation) this.rollout(entry);
     if (kind === "Job" && type === "ADDED") this.job(entry);
     if (kind === "Service" && entry.object.spec?.type === "LoadBalancer" && !entry.object.status?.loadBalancer?.ingress) this.assignAll();
