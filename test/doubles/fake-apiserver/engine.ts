@@ -2,7 +2,7 @@
 // conflicts, dry runs, resourceVersion/generation bookkeeping, and notifying the controllers.
 import { randomUUID } from "node:crypto";
 import { apiVersionOf, type Kind, type KindRegistry } from "./kinds.ts";
-import { clone, equal, fieldPaths, fieldsV1, fromFieldsV1, merge, removePath, valueAt, type Json } from "./apply.ts";
+import { clone, equal, fieldPaths, fieldsV1, fromFieldsV1, joinPath, merge, pathText, removePath, valueAt, type Json } from "./apply.ts";
 import type { Entry, Store } from "./store.ts";
 
 export class ApiError extends Error {
@@ -21,7 +21,7 @@ export class ApiError extends Error {
 }
 
 /** Identity fields are never owned: they name the object rather than configure it. */
-const unowned = new Set(["apiVersion", "kind", "metadata.name", "metadata.namespace"]);
+const unowned = new Set(["apiVersion", "kind", joinPath("metadata", "name"), joinPath("metadata", "namespace")]);
 /** Fields the server keeps for itself; a write never sets them and nobody owns them. */
 const serverFields = ["managedFields", "resourceVersion", "uid", "creationTimestamp", "generation"];
 
@@ -83,12 +83,12 @@ export class Engine {
       }
     }
     if (conflicts.length > 0 && !force) {
-      const list = conflicts.map((c) => `conflict with "${c.manager}" using ${apiVersionOf(kind)}: .${c.path}`);
+      const list = conflicts.map((c) => `conflict with "${c.manager}" using ${apiVersionOf(kind)}: ${pathText(c.path)}`);
       throw new ApiError(
         409,
         "Conflict",
         `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"}: ${list.join("\n")}`,
-        { causes: conflicts.map((c) => ({ reason: "FieldManagerConflict", message: `conflict with "${c.manager}"`, field: `.${c.path}` })) },
+        { causes: conflicts.map((c) => ({ reason: "FieldManagerConflict", message: `conflict with "${c.manager}"`, field: pathText(c.path) })) },
       );
     }
 
@@ -124,6 +124,8 @@ export class Engine {
     object.apiVersion = apiVersionOf(kind);
     object.kind = kind.kind;
     object.metadata = { ...object.metadata, name, ...(kind.namespaced && { namespace }) };
+    // ObjectMeta's maps are omitempty: a patch that removes the last label or annotation drops the map.
+    for (const map of ["labels", "annotations"]) if (object.metadata[map] && Object.keys(object.metadata[map]).length === 0) delete object.metadata[map];
     if (live) object.status = clone(live.object.status);
     let owners = new Map(live?.owners ?? []);
     const sent = object.metadata.managedFields;
