@@ -82,6 +82,16 @@ t.test("facts: object labels count without Helm's; their impact is cosmetic, a p
   t.equal(impactOf({ ref: { ...refOf(ours), kind: "Namespace" }, fact: "label pod-security.kubernetes.io/enforce" }), "behaviour");
 });
 
+t.test("facts: rollout strategy and history with the API's defaults", async (t) => {
+  const deployment = (spec: Record<string, unknown>) => object("Deployment", "d", { spec }, "apps/v1");
+  const ref = refOf(deployment({}));
+  t.same(diffFacts(ref, deployment({}), deployment({ strategy: { type: "RollingUpdate" }, revisionHistoryLimit: 10 })), [], "written-out defaults are no difference");
+  t.same(
+    diffFacts(ref, deployment({ strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } } }), deployment({})).map((d) => [d.fact, impactOf(d)]),
+    [["strategy", "behaviour"]],
+  );
+});
+
 t.test("facts: a changed flag value is one difference, named by the flag", async (t) => {
   const ref = refOf(daemonSet([]));
   const differences = diffFacts(ref, daemonSet(["--port=9120", "--log-level=debug"]), daemonSet(["--log-level=info", "--port=9120"]));

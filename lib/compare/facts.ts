@@ -33,6 +33,7 @@ const workload: Extractor = (object, facts) => {
   const spec = asMap(object.spec);
   if (object.kind === "Deployment" || object.kind === "StatefulSet") facts.set("replicas", String(spec.replicas ?? 1));
   if (spec.selector) facts.set("selector", canonical(spec.selector));
+  rolloutFacts(object.kind, spec, facts);
   if (object.kind === "Job") {
     facts.set("backoffLimit", String(spec.backoffLimit ?? 6));
     if (spec.ttlSecondsAfterFinished !== undefined) facts.set("ttlSecondsAfterFinished", String(spec.ttlSecondsAfterFinished));
@@ -40,6 +41,18 @@ const workload: Extractor = (object, facts) => {
   const template = object.kind === "CronJob" ? asMap(asMap(asMap(spec.jobTemplate).spec).template) : asMap(spec.template);
   podFacts(template, facts);
 };
+
+/** How a Deployment or DaemonSet rolls and what it keeps, with the API's defaults filled in. */
+function rolloutFacts(kind: string, spec: Fields, facts: Facts): void {
+  const rolling = kind === "Deployment" ? { maxSurge: "25%", maxUnavailable: "25%" } : { maxSurge: 0, maxUnavailable: 1 };
+  const field = kind === "Deployment" ? "strategy" : kind === "DaemonSet" ? "updateStrategy" : undefined;
+  if (!field) return;
+  const strategy = asMap(spec[field]);
+  const type = String(strategy.type ?? "RollingUpdate");
+  facts.set(field, type === "RollingUpdate" ? canonical({ type, rollingUpdate: { ...rolling, ...asMap(strategy.rollingUpdate) } }) : type);
+  facts.set("revisionHistoryLimit", String(spec.revisionHistoryLimit ?? 10));
+  facts.set("minReadySeconds", String(spec.minReadySeconds ?? 0));
+}
 
 const extractors: Record<string, Extractor> = {
   Deployment: workload,
