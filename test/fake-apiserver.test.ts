@@ -113,7 +113,9 @@ t.test("ownership: Update writes move fields, apply shares equal ones and forces
   t.same(managers(), ["helm Update f:a,f:b", "yoke Apply f:a"], "an equal value is shared; the forced label moved to yoke");
   await client.json("PATCH", "/api/v1/namespaces/demo/configmaps/c", { query: { fieldManager: "kubectl-edit" }, contentType: "application/merge-patch+json", body: JSON.stringify({ data: { a: "9", b: null } }) });
   t.same(server.get("v1", "ConfigMap", "demo", "c")!.data, { a: "9" });
-  t.same(managers(), ["yoke Apply ", "kubectl-edit Update f:a"], "an update takes a changed field from every owner; a removed field leaves them all");
+  // kube-apiserver v1.37 keeps helm's entry there, owning only the data and labels maps ("."),
+  // which the fake does not model; the fields themselves move exactly as here.
+  t.same(managers().filter((entry) => !entry.startsWith("helm")), ["yoke Apply ", "kubectl-edit Update f:a"], "an update takes a changed field from every owner; a removed field leaves them all");
 });
 
 t.test("JSON patch: test, remove with escaped keys, and rewritten managedFields replacing the owners", async (t) => {
@@ -125,7 +127,7 @@ t.test("JSON patch: test, remove with escaped keys, and rewritten managedFields 
   const live = server.get("v1", "ConfigMap", "demo", "c")!;
   const path = "/api/v1/namespaces/demo/configmaps/c";
   const patch = (operations: unknown[]) => client.json("PATCH", path, { query: { fieldManager: "yoke" }, contentType: "application/json-patch+json", body: JSON.stringify(operations) });
-  await t.rejects(patch([{ op: "test", path: "/metadata/resourceVersion", value: "1" }]), /testing value \/metadata\/resourceVersion failed/);
+  await t.rejects(patch([{ op: "test", path: "/metadata/resourceVersion", value: "1" }]), { message: "the server rejected our request due to an error in our request" });
   await patch([
     { op: "test", path: "/metadata/resourceVersion", value: live.metadata.resourceVersion },
     { op: "remove", path: "/metadata/annotations/meta.helm.sh~1release-name" },
@@ -152,6 +154,10 @@ t.test("a pod template change makes a new ReplicaSet or ControllerRevision; anyt
   t.equal(server.list("apps/v1", "ReplicaSet")[0]!.spec.template.metadata.labels["pod-template-hash"], names("ReplicaSet")[0]!.slice(2));
   server.applyAs("a", deployment("x:1", { labels: { team: "lan" } }));
   t.equal(names("ReplicaSet").length, 1, "object labels are not the pod template");
+  const generation = server.get("apps/v1", "Deployment", "demo", "d")!.metadata.generation;
+  server.applyAs("a", deployment("x:1", { labels: { team: "lan" }, annotations: { note: "x" } }));
+  t.equal(server.get("apps/v1", "Deployment", "demo", "d")!.metadata.generation, generation + 1, "a Deployment's annotations move its generation");
+  t.equal(names("ReplicaSet").length, 1, "but roll nothing");
   server.applyAs("a", deployment("x:2"));
   server.applyAs("a", daemonSet("x:2"));
   t.equal(names("ReplicaSet").length, 2);

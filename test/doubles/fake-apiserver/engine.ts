@@ -166,7 +166,10 @@ export class Engine {
     const meta = object.metadata;
     meta.uid = live?.object.metadata.uid ?? randomUUID();
     meta.creationTimestamp = live?.object.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, "Z");
-    const generationChanged = !live || !equal(withoutMetadataAndStatus(live.object), withoutMetadataAndStatus(object));
+    // A Deployment's generation also moves with its annotations (pkg/registry/apps/deployment/
+    // strategy.go PrepareForUpdate), which still rolls no pod: only a template change does.
+    const annotationsCount = kind.kind === "Deployment" && live && !equal(live.object.metadata.annotations ?? {}, object.metadata.annotations ?? {});
+    const generationChanged = !live || annotationsCount || !equal(withoutMetadataAndStatus(live.object), withoutMetadataAndStatus(object));
     meta.generation = (live?.object.metadata.generation ?? 0) + (generationChanged ? 1 : 0);
     meta.resourceVersion = this.store.nextVersion();
     // Entries that own nothing any more are dropped.

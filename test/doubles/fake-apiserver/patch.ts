@@ -35,7 +35,7 @@ export function jsonPatch(target: Json, operations: Json): Json {
     const present = Array.isArray(parent) ? Number(last) < parent.length : last in parent;
     switch (operation.op) {
       case "test":
-        if (!present || !equal(parent[last], operation.value)) throw invalid(`the server rejected our request due to an error in our request: testing value ${operation.path} failed`);
+        if (!present || !equal(parent[last], operation.value)) throw invalid("the server rejected our request due to an error in our request");
         break;
       case "remove":
         if (!present) throw invalid(`jsonpatch remove operation does not apply: doc is missing key: ${operation.path}`);
