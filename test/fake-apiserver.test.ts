@@ -115,7 +115,7 @@ t.test("ownership: Update writes move fields, apply shares equal ones and forces
   t.same(server.get("v1", "ConfigMap", "demo", "c")!.data, { a: "9" });
   // kube-apiserver v1.37 keeps helm's entry there, owning only the data and labels maps ("."),
   // which the fake does not model; the fields themselves move exactly as here.
-  t.same(managers().filter((entry) => !entry.startsWith("helm")), ["yoke Apply ", "kubectl-edit Update f:a"], "an update takes a changed field from every owner; a removed field leaves them all");
+  t.same(managers().filter((entry: string) => !entry.startsWith("helm")), ["yoke Apply ", "kubectl-edit Update f:a"], "an update takes a changed field from every owner; a removed field leaves them all");
 });
 
 t.test("JSON patch: test, remove with escaped keys, and rewritten managedFields replacing the owners", async (t) => {
