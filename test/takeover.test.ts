@@ -4,7 +4,11 @@
 // Helm's marks and release records are gone, and a second run writes nothing.
 import t from "tap";
 import { fakeCluster, examplePlan } from "./helpers/cluster.ts";
-import { helmInstall } from "./helpers/helm-install.ts";
+import { alternateInstallation, helmInstall } from "./helpers/helm-install.ts";
+import { readFileSync } from "node:fs";
+import { renderPlan } from "../lib/flight/plan.ts";
+import { flights as registry } from "../flights/index.ts";
+import { parseHomelab } from "../lib/homelab/load.ts";
 import { planTakeover, type TakeoverPlan } from "../lib/takeover/plan.ts";
 import { defaultPreviousManagers, executeTakeover, type TakeoverEvent } from "../lib/takeover/execute.ts";
 import { terraformCommands, terraformLines } from "../lib/takeover/terraform.ts";
@@ -140,4 +144,23 @@ t.test("an interrupted takeover (flights applied, Helm's marks and records still
   t.same(names(server, "ReplicaSet"), replicaSets);
   const controller = server.get("apps/v1", "Deployment", "metallb-system", "metallb-controller")!;
   t.notOk(controller.metadata.annotations["meta.helm.sh/release-name"]);
+});
+
+t.test("the alternate homelab (two pools, two ingress replicas and their PodDisruptionBudget) is taken over just as quietly", async (t) => {
+  const { server, client } = await fakeCluster();
+  t.teardown(() => server.close());
+  await helmInstall(server, client, alternateInstallation);
+  const replicaSets = names(server, "ReplicaSet");
+  const revisions = names(server, "ControllerRevision");
+  const config = new URL("./fixtures/homelab-alt.yaml", import.meta.url);
+  const flights = renderPlan(parseHomelab(readFileSync(config, "utf8"), config.pathname).homelab, registry);
+  const plan = await planTakeover(client, flights, { fieldManager: "yoke" });
+  t.same(plan.objects.filter((object) => object.restarts || (object.action === "adopt" && object.changes.length > 0 && object.id !== "Namespace/_/ingress-nginx")), [], formatPlan(plan).join("\n"));
+  t.ok(plan.objects.some((object) => object.id === "PodDisruptionBudget/ingress-nginx/ingress-nginx-controller" && object.action === "adopt"));
+  await executeTakeover(client, flights, plan, options, () => {});
+  t.same(names(server, "ReplicaSet"), replicaSets, "no new ReplicaSet");
+  t.same(names(server, "ControllerRevision"), revisions, "no new ControllerRevision");
+  t.equal(server.get("apps/v1", "Deployment", "ingress-nginx", "ingress-nginx-controller")!.spec.replicas, 2);
+  t.same(server.list("v1", "Secret").filter((secret) => secret.metadata.labels?.owner === "helm"), []);
+  t.same(server.get("v1", "Service", "ingress-nginx", "ingress-nginx-controller")!.status.loadBalancer.ingress, [{ ip: "10.0.0.10", ipMode: "VIP" }]);
 });

@@ -14,7 +14,7 @@ import { Discovery } from "../../lib/kube/discovery.ts";
 import { waitUntilReady } from "../../lib/kube/wait.ts";
 import { readiness, webhookCaReady } from "../../lib/kube/readiness.ts";
 
-const renders = fileURLToPath(new URL("../../../shared/upstream/helm-renders/", import.meta.url));
+const upstream = fileURLToPath(new URL("../../../shared/upstream/", import.meta.url));
 
 export interface HelmChartRelease {
   name: string;
@@ -72,9 +72,33 @@ export interface HelmInstalled {
   releases: HelmChartRelease[];
 }
 
-/** Installs the example homelab the way helmfile (through Terraform) would have, and waits until it runs. */
-export async function helmInstall(server: FakeApiServer, client: KubeClient): Promise<HelmInstalled> {
-  const chartText = (release: string) => readFileSync(`${renders}${release}/manifest.yaml`, "utf8");
+/** Which chart renders, and the pool and L2 advertisements Terraform applied beside them. */
+export interface Installation {
+  renders: "helm-renders" | "helm-renders-alt";
+  manifests: Json[];
+}
+
+const metallbApi = { apiVersion: "metallb.io/v1beta1" };
+export const exampleInstallation: Installation = {
+  renders: "helm-renders",
+  manifests: [
+    { ...metallbApi, kind: "IPAddressPool", metadata: { name: "lan", namespace: "metallb-system" }, spec: { addresses: ["10.0.0.3/32"], autoAssign: true } },
+    { ...metallbApi, kind: "L2Advertisement", metadata: { name: "lan", namespace: "metallb-system" }, spec: { ipAddressPools: ["lan"], nodeSelectors: [{ matchLabels: { "kubernetes.io/hostname": "home-01-cp-0" } }] } },
+  ],
+};
+/** test/fixtures/homelab-alt.yaml, installed from helm-renders-alt. */
+export const alternateInstallation: Installation = {
+  renders: "helm-renders-alt",
+  manifests: [
+    { ...metallbApi, kind: "IPAddressPool", metadata: { name: "lan", namespace: "metallb-system" }, spec: { addresses: ["10.0.0.3-10.0.0.9"], autoAssign: true, avoidBuggyIPs: false } },
+    { ...metallbApi, kind: "IPAddressPool", metadata: { name: "ingress", namespace: "metallb-system" }, spec: { addresses: ["10.0.0.10/32"], autoAssign: false, avoidBuggyIPs: false } },
+    { ...metallbApi, kind: "L2Advertisement", metadata: { name: "lan", namespace: "metallb-system" }, spec: { ipAddressPools: ["lan", "ingress"] } },
+  ],
+};
+
+/** Installs a homelab the way helmfile (through Terraform) would have, and waits until it runs. */
+export async function helmInstall(server: FakeApiServer, client: KubeClient, installation = exampleInstallation): Promise<HelmInstalled> {
+  const chartText = (release: string) => readFileSync(`${upstream}${installation.renders}/${release}/manifest.yaml`, "utf8");
   const namespaceRelease: HelmChartRelease = {
     name: "metallb-namespace",
     namespace: "kube-system",
@@ -124,8 +148,7 @@ export async function helmInstall(server: FakeApiServer, client: KubeClient): Pr
   await until(client, "admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", undefined, "metallb-webhook-configuration", webhookCaReady);
   await until(client, "apps/v1", "DaemonSet", "metallb-system", "metallb-speaker");
   await until(client, "apps/v1", "Deployment", "ingress-nginx", "ingress-nginx-controller");
-  server.applyAs("Terraform", { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: "lan", namespace: "metallb-system" }, spec: { addresses: ["10.0.0.3/32"], autoAssign: true } });
-  server.applyAs("Terraform", { apiVersion: "metallb.io/v1beta1", kind: "L2Advertisement", metadata: { name: "lan", namespace: "metallb-system" }, spec: { ipAddressPools: ["lan"], nodeSelectors: [{ matchLabels: { "kubernetes.io/hostname": "home-01-cp-0" } }] } });
+  for (const manifest of installation.manifests) server.applyAs("Terraform", manifest);
   await until(client, "v1", "Service", "ingress-nginx", "ingress-nginx-controller");
   return { releases: [namespaceRelease, metallb, ingress] };
 }
