@@ -6,6 +6,7 @@ import type { Resource } from "../lib/flight/contract.ts";
 import { parseManifests } from "../lib/compare/manifests.ts";
 import { withoutBookkeeping } from "../lib/compare/bookkeeping.ts";
 import { factsOf } from "../lib/compare/facts.ts";
+import { impactOf } from "../lib/compare/impact.ts";
 import { diffFacts, diffObjects } from "../lib/compare/differ.ts";
 import { placed, refOf } from "../lib/compare/objects.ts";
 import { comparePositions, hangarOrder, needsDifferences, orderDifferences, upstreamOrder } from "../lib/compare/ordering.ts";
@@ -47,7 +48,7 @@ t.test("manifests: empty documents are skipped, a non-object names file and docu
   });
 });
 
-t.test("bookkeeping: Helm's labels and annotations go, on the object and its pod template", async (t) => {
+t.test("bookkeeping: Helm's labels and annotations go from the object; its pod template keeps them", async (t) => {
   const chart = daemonSet([]);
   chart.metadata.labels = { "helm.sh/chart": "metallb-0.16.1", "app.kubernetes.io/managed-by": "Helm", app: "metallb" };
   chart.metadata.annotations = { "meta.helm.sh/release-name": "metallb" };
@@ -55,8 +56,40 @@ t.test("bookkeeping: Helm's labels and annotations go, on the object and its pod
   const clean = withoutBookkeeping(chart);
   t.same(clean.metadata.labels, { app: "metallb" });
   t.equal(clean.metadata.annotations, undefined);
-  t.same((clean.spec as any).template.metadata.labels, { app: "metallb" });
+  t.same((clean.spec as any).template.metadata.labels, { app: "metallb", "app.kubernetes.io/version": "v0.16.1" }, "a pod template label change restarts pods");
   t.same(chart.metadata.labels!["helm.sh/chart"], "metallb-0.16.1", "the input object is left alone");
+});
+
+t.test("facts: embedded YAML and JSON documents are compared by value, plain text as text", async (t) => {
+  const configMap = (text: string) => object("ConfigMap", "c", { data: { "config.yaml": text, "plain": "just text, no document" }, metadata: { name: "c", annotations: { "x/json": '{"b": 1, "a": [1, 2]}' } } });
+  const ref = refOf(configMap(""));
+  const flow = configMap("list: [\"^lo$\", \"^veth.*\"]\n");
+  const block = { ...configMap("list:\n- ^lo$\n- ^veth.*\n"), metadata: { name: "c", annotations: { "x/json": "a: [1, 2]\nb: 1\n" } } };
+  t.same(diffFacts(ref, flow, block), [], "same document, other spelling");
+  t.same(diffFacts(ref, flow, configMap("list: [\"^lo$\"]\n")).map((d) => d.fact), ["data config.yaml"]);
+  t.same(diffFacts(ref, flow, { ...flow, data: { "config.yaml": "list: [\"^lo$\", \"^veth.*\"]\n", plain: "just text,  no document" } }).map((d) => d.fact), ["data plain"], "text that is no document stays text");
+});
+
+t.test("facts: object labels count without Helm's; their impact is cosmetic, a pod template's is a restart", async (t) => {
+  const ours = daemonSet([]);
+  ours.metadata.labels = { "app.kubernetes.io/name": "metallb" };
+  const theirs = daemonSet([]);
+  theirs.metadata.labels = { "app.kubernetes.io/name": "speaker", "helm.sh/chart": "metallb-0.16.1" };
+  (theirs.spec as any).template.metadata.labels["helm.sh/chart"] = "metallb-0.16.1";
+  const differences = diffFacts(refOf(ours), ours, theirs);
+  t.same(differences.map((d) => [d.fact, impactOf(d)]), [["label app.kubernetes.io/name", "cosmetic"], ["pod label helm.sh/chart", "restart"]]);
+  t.equal(impactOf({ ref: { ...refOf(ours), kind: "Deployment" }, fact: "selector" }), "recreate");
+  t.equal(impactOf({ ref: { ...refOf(ours), kind: "Namespace" }, fact: "label pod-security.kubernetes.io/enforce" }), "behaviour");
+});
+
+t.test("facts: rollout strategy and history with the API's defaults", async (t) => {
+  const deployment = (spec: Record<string, unknown>) => object("Deployment", "d", { spec }, "apps/v1");
+  const ref = refOf(deployment({}));
+  t.same(diffFacts(ref, deployment({}), deployment({ strategy: { type: "RollingUpdate" }, revisionHistoryLimit: 10 })), [], "written-out defaults are no difference");
+  t.same(
+    diffFacts(ref, deployment({ strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } } }), deployment({})).map((d) => [d.fact, impactOf(d)]),
+    [["strategy", "behaviour"]],
+  );
 });
 
 t.test("facts: a changed flag value is one difference, named by the flag", async (t) => {
@@ -257,10 +290,10 @@ t.test("compare + report: declared and undeclared differences, renames, the exit
   t.same(undeclared(comparison).map((f) => f.difference.type === "fact" && f.difference.fact), ["container speaker: arg --log-level"]);
   const report = formatReport(comparison, { upstreamLabel: "helmfile", upstreamSource: "helmfile template", hangarMs: 1.5, upstreamMs: 2500, flights: 1, releases: 1 });
   t.match(report, /render time +hangar 1\.5 ms \(1 flights, 2 objects\) +helmfile 2\.50 s \(1 releases, 2 objects\)/);
-  t.match(report, /container speaker: arg --log-level\n +hangar debug +helmfile info\n +UNDECLARED/);
-  t.match(report, /container speaker: arg --ignore-exclude-lb\n +hangar \(set\) +helmfile \(absent\)\n +declared: Talos control planes/);
+  t.match(report, /container speaker: arg --log-level  \[restarts pods\]\n +hangar debug +helmfile info\n +UNDECLARED/);
+  t.match(report, /container speaker: arg --ignore-exclude-lb  \[restarts pods\]\n +hangar \(set\) +helmfile \(absent\)\n +declared: Talos control planes/);
   t.match(report, /same object +Deployment ns\/controller = helmfile chart-controller +declared: native names/);
-  t.match(report, /summary: 2 differences, 1 declared, 1 undeclared\n$/);
+  t.match(report, /summary: 2 differences, 1 declared, 1 undeclared\nfields by impact: restarts pods 2\n$/);
 });
 
 t.test("compare: flights whose release a partial reference lacks are listed, not failed", async (t) => {

@@ -1,15 +1,16 @@
-// The comparison run against the upstream release manifests: hangar's flights for the example
-// homelab differ from them only where declared, and a changed input shows up and fails the run.
+// The comparison run against what the charts of helmfile.yaml render (../shared/upstream/helm-renders,
+// and helm-renders-alt for the alternate homelab): hangar's flights differ from them only where
+// declared, no field at all differs, and a changed input shows up, as a restart, and fails the run.
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareStacks, undeclared } from "../lib/compare/compare.ts";
 import { formatReport } from "../lib/compare/report.ts";
 import { parseHelmfile } from "../lib/compare/helmfile.ts";
-import { parseManifests } from "../lib/compare/manifests.ts";
+import { releasesFromFiles } from "../lib/compare/reference.ts";
 import { renderPlan } from "../lib/flight/plan.ts";
 import { flights as registry } from "../flights/index.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
@@ -20,19 +21,9 @@ const upstream = join(repo, "..", "shared", "upstream");
 const script = join(repo, "scripts", "compare.mjs");
 const helmfile = parseHelmfile(readFileSync(join(repo, "helmfile.yaml"), "utf8"), "helmfile.yaml");
 
-/** The upstream files in the layout `helmfile template --output-dir-template` writes: a folder per release. */
-function referenceDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "hangar-reference-"));
-  const releases: [release: string, file: string][] = [
-    ["metallb", "metallb-native-v0.16.1.yaml"],
-    ["ingress-nginx", "ingress-nginx-cloud-controller-v1.15.1.yaml"],
-  ];
-  for (const [release, file] of releases) {
-    mkdirSync(join(dir, release));
-    copyFileSync(join(upstream, file), join(dir, release, file));
-  }
-  return dir;
-}
+const renders = join(upstream, "helm-renders");
+const alternateRenders = join(upstream, "helm-renders-alt");
+const alternateConfig = join(repo, "test", "fixtures", "homelab-alt.yaml");
 
 function run(...args: string[]) {
   const result = spawnSync(process.execPath, [script, ...args], { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
@@ -45,37 +36,38 @@ function configFile(text: string): string {
   return path;
 }
 
-t.test("the example differs from the upstream manifests only where declared", async (t) => {
-  const reference = (file: string) => parseManifests(readFileSync(join(upstream, file), "utf8"), file);
-  const comparison = compareStacks({
-    flights: renderPlan(parseHomelab(exampleText, "homelab.yaml").homelab, registry),
-    upstream: [
-      { name: "metallb", objects: reference("metallb-native-v0.16.1.yaml") },
-      { name: "ingress-nginx", objects: reference("ingress-nginx-cloud-controller-v1.15.1.yaml") },
-    ],
-    helmfile,
+for (const [label, reference, config] of [["example", renders, join(repo, "homelab.yaml")], ["alternate", alternateRenders, alternateConfig]] as const) {
+  t.test(`the ${label} homelab differs from the chart renders only where declared, in no field`, async (t) => {
+    const files = ["metallb", "ingress-nginx"].map((release) => ({ path: `${release}/manifest.yaml`, text: readFileSync(join(reference, release, "manifest.yaml"), "utf8") }));
+    const comparison = compareStacks({
+      flights: renderPlan(parseHomelab(readFileSync(config, "utf8"), config).homelab, registry),
+      upstream: releasesFromFiles(files, reference),
+      helmfile,
+    });
+    const context = { upstreamLabel: "reference", upstreamSource: reference, hangarMs: 0, upstreamMs: 0, flights: 3, releases: 2 };
+    t.same(undeclared(comparison), [], formatReport(comparison, context));
+    t.same(comparison.findings.filter((finding) => finding.difference.type === "fact"), [], "not one field differs: a takeover changes no pod template");
+    t.ok(comparison.matched.length >= 43, `${comparison.matched.length} objects matched`);
+    t.same(comparison.notCompared.map((skipped) => skipped.flight), ["metallb-pool"], "the pool is not in the chart renders");
   });
-  const context = { upstreamLabel: "reference", upstreamSource: "../shared/upstream", hangarMs: 0, upstreamMs: 0, flights: 3, releases: 2 };
-  t.same(undeclared(comparison), [], formatReport(comparison, context));
-  t.ok(comparison.matched.length >= 40, `${comparison.matched.length} objects matched`);
-  t.same(comparison.notCompared, [{ flight: "metallb-pool", objects: 2 }], "the pool is not in the upstream files");
-});
 
-t.test("compare.mjs --reference: exit 0 and a report with render times", async (t) => {
-  const { status, stdout, stderr } = run("--reference", referenceDir());
-  t.equal(status, 0, stderr || stdout);
-  t.match(stdout, /^hangar vs reference: rendered manifests in /);
-  t.match(stdout, /render time +hangar [\d.]+ m?s \(3 flights, \d+ objects\) +reference [\d.]+ m?s \(2 releases, \d+ objects\)/);
-  t.match(stdout, /summary: \d+ differences, \d+ declared, 0 undeclared\n$/);
-});
+  t.test(`compare.mjs --reference ${label}: exit 0 and a report with render times`, async (t) => {
+    const { status, stdout, stderr } = run("--reference", reference, "--config", config);
+    t.equal(status, 0, stderr || stdout);
+    t.match(stdout, /^hangar vs reference: rendered manifests in /);
+    t.match(stdout, /render time +hangar [\d.]+ m?s \(3 flights, \d+ objects\) +reference [\d.]+ m?s \(2 releases, \d+ objects\)/);
+    t.match(stdout, /fields: 0 differences/);
+    t.match(stdout, /summary: 9 differences, 9 declared, 0 undeclared\n$/);
+  });
+}
 
-t.test("a changed flight input is reported and fails the run", async (t) => {
+t.test("a changed flight input is reported as a pod restart and fails the run", async (t) => {
   const config = configFile(edits(["    logLevel: info", "    logLevel: debug"]));
-  const { status, stdout } = run("--reference", referenceDir(), "--config", config);
+  const { status, stdout } = run("--reference", renders, "--config", config);
   t.equal(status, 1);
-  t.match(stdout, /DaemonSet metallb-system\/speaker\n(.*\n)*? {4}container speaker: arg --log-level\n +hangar debug +reference info\n +UNDECLARED/);
-  t.match(stdout, /Deployment metallb-system\/controller\n(.*\n)*? {4}container controller: arg --log-level\n +hangar debug +reference info\n +UNDECLARED/);
-  t.match(stdout, /summary: \d+ differences, \d+ declared, [1-9]\d* undeclared\n$/);
+  t.match(stdout, /DaemonSet metallb-system\/metallb-speaker\n(.*\n)*? {4}container speaker: arg --log-level  \[restarts pods\]\n +hangar debug +reference info\n +UNDECLARED/);
+  t.match(stdout, /Deployment metallb-system\/metallb-controller\n(.*\n)*? {4}container controller: arg --log-level  \[restarts pods\]\n +hangar debug +reference info\n +UNDECLARED/);
+  t.match(stdout, /summary: \d+ differences, \d+ declared, [1-9]\d* undeclared\nfields by impact: restarts pods 2\n$/);
 });
 
 t.test("without helmfile on PATH and without --reference: one line, exit 2", async (t) => {

@@ -15,7 +15,7 @@ t.test("the example deploys end to end and holds its LAN address", async (t) => 
   const { summaries, events } = await deploy(client, examplePlan());
   t.same(summaries.map((s) => s.flight), ["metallb", "metallb-pool", "ingress-nginx"]);
   t.same(summaries.map((s) => s.counts.created), [26, 2, 19]);
-  const controller = server.get("apps/v1", "Deployment", "metallb-system", "controller")!;
+  const controller = server.get("apps/v1", "Deployment", "metallb-system", "metallb-controller")!;
   t.equal(controller.status.availableReplicas, 1);
   const service = server.get("v1", "Service", "ingress-nginx", "ingress-nginx-controller")!;
   t.same(service.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }]);
@@ -124,10 +124,10 @@ t.test("a field taken over by another manager stops the run and names --force-co
   const { server, client } = await fakeCluster();
   t.teardown(() => server.close());
   await deploy(client, examplePlan());
-  server.applyAs("kubectl-edit", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "controller", namespace: "metallb-system" }, spec: { revisionHistoryLimit: 5 } }, true);
-  await t.rejects(deploy(client, examplePlan()), /Deployment\/metallb-system\/controller: conflict with "kubectl-edit": \.spec\.revisionHistoryLimit; .*--force-conflicts/);
+  server.applyAs("kubectl-edit", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "ingress-nginx-controller", namespace: "ingress-nginx" }, spec: { revisionHistoryLimit: 5 } }, true);
+  await t.rejects(deploy(client, examplePlan()), /Deployment\/ingress-nginx\/ingress-nginx-controller: conflict with "kubectl-edit": \.spec\.revisionHistoryLimit; .*--force-conflicts/);
   await deploy(client, examplePlan(), { forceConflicts: true });
-  t.equal(server.get("apps/v1", "Deployment", "metallb-system", "controller")!.spec.revisionHistoryLimit, 3);
+  t.equal(server.get("apps/v1", "Deployment", "ingress-nginx", "ingress-nginx-controller")!.spec.revisionHistoryLimit, 10);
 });
 
 t.test("an object of another release is not taken over without --force-ownership", async (t) => {

@@ -2,7 +2,7 @@
 // certificate Secret, `patch` injects its CA into the webhook configuration. Both delete
 // themselves when done (ttlSecondsAfterFinished: 0).
 import type { Resource } from "../../lib/flight/contract.ts";
-import { certgenImage, labels, podNamespace } from "./meta.ts";
+import { certgenImage, labels, podLabels, podNamespace } from "./meta.ts";
 
 export function webhookConfiguration(namespace: string): Resource {
   return {
@@ -33,7 +33,7 @@ function certgenJob(namespace: string, step: "create" | "patch", args: string[])
     metadata: { labels: labels("admission-webhook"), name, namespace },
     spec: {
       template: {
-        metadata: { labels: labels("admission-webhook"), name },
+        metadata: { labels: podLabels("admission-webhook"), name },
         spec: {
           automountServiceAccountToken: true,
           containers: [

@@ -1,7 +1,7 @@
 // The controller: its ConfigMap, Services, Deployment and IngressClass.
 import type { Resource } from "../../lib/flight/contract.ts";
 import type { V1Container } from "@kubernetes/client-node";
-import { controllerImage, labels, podNamespace, selectorLabels } from "./meta.ts";
+import { controllerImage, labels, podLabels, podNamespace, selectorLabels } from "./meta.ts";
 import type { IngressNginxInput } from "./input.ts";
 
 export function configMap(namespace: string, data: Record<string, string>): Resource {
@@ -116,9 +116,8 @@ export function deployment(namespace: string, input: IngressNginxInput): Resourc
       replicas: input.replicas,
       revisionHistoryLimit: 10,
       selector: { matchLabels: selectorLabels() },
-      strategy: { rollingUpdate: { maxUnavailable: 1 }, type: "RollingUpdate" },
       template: {
-        metadata: { labels: labels("controller") },
+        metadata: { labels: podLabels("controller") },
         spec: {
           automountServiceAccountToken: true,
           containers: [container],
@@ -145,4 +144,17 @@ export function ingressClass(input: IngressNginxInput): Resource {
     },
     spec: { controller: "k8s.io/ingress-nginx" },
   };
+}
+
+/** The chart keeps one controller up through voluntary disruptions when it runs more than one. */
+export function disruptionBudget(namespace: string, input: IngressNginxInput): Resource[] {
+  if (input.replicas < 2) return [];
+  return [
+    {
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: { labels: labels("controller"), name: "ingress-nginx-controller", namespace },
+      spec: { minAvailable: 1, selector: { matchLabels: selectorLabels() } },
+    },
+  ];
 }

@@ -1,9 +1,9 @@
-// ingress-nginx controller v1.15.1 (the cloud manifest: a LoadBalancer Service), pinned to the
-// declared LAN address through MetalLB's annotations.
+// ingress-nginx controller v1.15.1 as its Helm chart 4.15.1 renders it (a LoadBalancer Service),
+// pinned to the declared LAN address through MetalLB's annotations.
 import type { Flight, Stages } from "../../lib/flight/contract.ts";
 import { parse, type IngressNginxInput } from "./input.ts";
 import { rbac } from "./rbac.ts";
-import { admissionService, configMap, deployment, ingressClass, loadBalancerService } from "./controller.ts";
+import { admissionService, configMap, deployment, disruptionBudget, ingressClass, loadBalancerService } from "./controller.ts";
 import { createCertificateJob, patchWebhookJob, webhookConfiguration } from "./admission.ts";
 
 /**
@@ -21,6 +21,7 @@ function render(input: IngressNginxInput, release: { namespace: string }): Stage
       configMap(namespace, input.config),
       loadBalancerService(namespace, input),
       admissionService(namespace),
+      ...disruptionBudget(namespace, input),
       ingressClass(input),
       webhookConfiguration(namespace),
       createCertificateJob(namespace),

@@ -27,4 +27,17 @@ export function labels(component?: Component): Record<string, string> {
   };
 }
 
+/** The chart's name and version stamp, `helm.sh/chart`. */
+export const chart = "ingress-nginx-4.15.1";
+
+/**
+ * Pod template labels exactly as the chart renders them, Helm's own included: a Deployment rolls
+ * its pods whenever spec.template changes, so taking over a chart install without a restart
+ * needs these labels as they are. They are inert (nothing selects on them); elsewhere hangar
+ * drops `helm.sh/chart` and sets `managed-by: yoke`.
+ */
+export function podLabels(component: Component): Record<string, string> {
+  return { ...labels(component), "app.kubernetes.io/managed-by": "Helm", "helm.sh/chart": chart };
+}
+
 export const podNamespace = { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } };

@@ -1,4 +1,4 @@
-// MetalLB v0.16.1 in L2 mode without FRR. Stage 1: the namespace (Pod Security privileged: the
+// MetalLB v0.16.1 in L2 mode without FRR, as its Helm chart 0.16.1 renders it. Stage 1: the namespace (Pod Security privileged: the
 // speaker needs hostNetwork and NET_RAW) and the CRDs; stage 2: everything that uses them.
 import type { Flight, Resource, Stages } from "../../lib/flight/contract.ts";
 import { Fields } from "../../lib/flight/fields.ts";
@@ -68,7 +68,7 @@ function render(input: MetallbInput, release: { namespace: string }): Stages {
   };
   return [
     [namespaceObject, ...crds(namespace)],
-    [...rbac(namespace), ...supportObjects(namespace), controller(options), speaker(options), webhookConfiguration(namespace)],
+    [...rbac(namespace), ...supportObjects(namespace), speaker(options), controller(options), webhookConfiguration(namespace)],
   ];
 }
 

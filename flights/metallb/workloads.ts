@@ -1,8 +1,11 @@
-// The controller Deployment, the speaker DaemonSet and what they mount or expose.
+// The controller Deployment, the speaker DaemonSet and what they mount or expose, as the chart
+// renders them. Pod templates follow the chart to the list order: a Deployment or DaemonSet
+// rolls its pods whenever spec.template changes, so a takeover must leave it byte-for-byte equal.
 import type { Resource } from "../../lib/flight/contract.ts";
 import type { V1Container, V1Probe, V1Toleration } from "@kubernetes/client-node";
+import { labels, names, selectorLabels, version } from "./meta.ts";
 
-export const version = "v0.16.1";
+export { version };
 
 export interface WorkloadOptions {
   namespace: string;
@@ -19,7 +22,6 @@ const excludedInterfaces = [
   "^tunl.*", "^flannel.*", "^kube-ipvs.*", "^cni.*", "^nodelocaldns.*", "^lxc.*",
 ];
 
-const metricsAnnotations = { "prometheus.io/port": "9120", "prometheus.io/scrape": "true" };
 const fromField = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
 
 function probe(path: string, host?: string): V1Probe {
@@ -33,36 +35,33 @@ function probe(path: string, host?: string): V1Probe {
   };
 }
 
-function labelsOf(component: string) {
-  return { app: "metallb", component };
-}
-
 export function supportObjects(namespace: string): Resource[] {
   return [
     {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: "metallb-excludel2", namespace },
-      data: { "excludel2.yaml": `announcedInterfacesToExclude: [${excludedInterfaces.map((regex) => `"${regex}"`).join(", ")}]\n` },
+      metadata: { labels: labels(), name: names.excludeL2, namespace },
+      // The chart's text, line for line: a different spelling of the same YAML is still a write.
+      data: { "excludel2.yaml": `announcedInterfacesToExclude:\n${excludedInterfaces.map((regex) => `- ${regex}\n`).join("")}` },
     },
     // Empty on purpose: the controller's certificate rotator fills it.
-    { apiVersion: "v1", kind: "Secret", metadata: { name: "metallb-webhook-cert", namespace } },
+    { apiVersion: "v1", kind: "Secret", metadata: { labels: labels(), name: names.webhookCert, namespace } },
     {
       apiVersion: "v1",
       kind: "Service",
-      metadata: { name: "metallb-webhook-service", namespace },
-      spec: { ports: [{ port: 443, targetPort: 9443 }], selector: { component: "controller" } },
+      metadata: { labels: labels(), name: names.webhookService, namespace },
+      spec: { ports: [{ port: 443, targetPort: 9443 }], selector: selectorLabels("controller") },
     },
   ];
 }
 
 export function controller(options: WorkloadOptions): Resource {
   const container: V1Container = {
-    args: ["--port=9120", `--log-level=${options.logLevel}`],
+    args: ["--port=9120", `--log-level=${options.logLevel}`, "--webhook-mode=enabled"],
     env: [
       fromField("METALLB_POD_NAME", "metadata.name"),
-      { name: "METALLB_ML_SECRET_NAME", value: "memberlist" },
-      { name: "METALLB_DEPLOYMENT", value: "controller" },
+      { name: "METALLB_ML_SECRET_NAME", value: names.memberlist },
+      { name: "METALLB_DEPLOYMENT", value: names.controller },
     ],
     image: `quay.io/metallb/controller:${version}`,
     livenessProbe: probe("/healthz"),
@@ -72,25 +71,25 @@ export function controller(options: WorkloadOptions): Resource {
       { containerPort: 9443, name: "webhook-server", protocol: "TCP" },
     ],
     readinessProbe: probe("/readyz"),
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["all"] }, readOnlyRootFilesystem: true },
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
     volumeMounts: [{ mountPath: "/tmp/k8s-webhook-server/serving-certs", name: "cert", readOnly: true }],
   };
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { labels: labelsOf("controller"), name: "controller", namespace: options.namespace },
+    metadata: { labels: labels("controller"), name: names.controller, namespace: options.namespace },
     spec: {
-      revisionHistoryLimit: 3,
-      selector: { matchLabels: labelsOf("controller") },
+      selector: { matchLabels: selectorLabels("controller") },
+      strategy: { type: "RollingUpdate" },
       template: {
-        metadata: { annotations: metricsAnnotations, labels: labelsOf("controller") },
+        metadata: { labels: selectorLabels("controller") },
         spec: {
           containers: [container],
           nodeSelector: { "kubernetes.io/os": "linux", ...options.controllerNodeSelector },
           securityContext: { fsGroup: 65534, runAsNonRoot: true, runAsUser: 65534 },
-          serviceAccountName: "controller",
+          serviceAccountName: names.controller,
           terminationGracePeriodSeconds: 0,
-          volumes: [{ name: "cert", secret: { defaultMode: 420, secretName: "metallb-webhook-cert" } }],
+          volumes: [{ name: "cert", secret: { defaultMode: 420, secretName: names.webhookCert } }],
         },
       },
     },
@@ -102,18 +101,19 @@ export function speaker(options: WorkloadOptions): Resource {
     args: ["--port=9120", `--log-level=${options.logLevel}`, ...(options.ignoreExcludeLB ? ["--ignore-exclude-lb"] : [])],
     env: [
       fromField("METALLB_NODE_NAME", "spec.nodeName"),
-      fromField("METALLB_POD_NAME", "metadata.name"),
       fromField("METALLB_HOST", "status.hostIP"),
       fromField("METALLB_ML_BIND_ADDR", "status.podIP"),
-      { name: "METALLB_ML_LABELS", value: "app=metallb,component=speaker" },
+      { name: "METALLB_ML_LABELS", value: "app.kubernetes.io/name=metallb,app.kubernetes.io/component=speaker" },
+      { name: "METALLB_ML_BIND_PORT", value: "7946" },
       { name: "METALLB_ML_SECRET_KEY_PATH", value: "/etc/ml_secret_key" },
+      fromField("METALLB_POD_NAME", "metadata.name"),
     ],
     image: `quay.io/metallb/speaker:${version}`,
     livenessProbe: probe("/healthz", "127.0.0.1"),
     name: "speaker",
     ports: [
       { containerPort: 9120, name: "metricshttps" },
-      { containerPort: 7946, name: "memberlist-tcp" },
+      { containerPort: 7946, name: "memberlist-tcp", protocol: "TCP" },
       { containerPort: 7946, name: "memberlist-udp", protocol: "UDP" },
     ],
     readinessProbe: probe("/readyz", "127.0.0.1"),
@@ -123,9 +123,9 @@ export function speaker(options: WorkloadOptions): Resource {
       readOnlyRootFilesystem: true,
     },
     volumeMounts: [
-      { mountPath: "/etc/ml_secret_key", name: "memberlist", readOnly: true },
-      { mountPath: "/etc/metallb", name: "metallb-excludel2", readOnly: true },
       { mountPath: "/etc/metallb/memberlist", name: "memberlist-config", readOnly: true },
+      { mountPath: "/etc/ml_secret_key", name: "memberlist" },
+      { mountPath: "/etc/metallb", name: "metallb-excludel2" },
     ],
   };
   const controlPlaneTolerations: V1Toleration[] = ["node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane"].map(
@@ -134,26 +134,27 @@ export function speaker(options: WorkloadOptions): Resource {
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
-    metadata: { labels: labelsOf("speaker"), name: "speaker", namespace: options.namespace },
+    metadata: { labels: labels("speaker"), name: names.speaker, namespace: options.namespace },
     spec: {
-      selector: { matchLabels: labelsOf("speaker") },
+      selector: { matchLabels: selectorLabels("speaker") },
       template: {
-        metadata: { annotations: metricsAnnotations, labels: labelsOf("speaker") },
+        metadata: { labels: selectorLabels("speaker") },
         spec: {
           containers: [container],
           hostNetwork: true,
           nodeSelector: { "kubernetes.io/os": "linux", ...options.speakerNodeSelector },
-          serviceAccountName: "speaker",
-          terminationGracePeriodSeconds: 2,
+          serviceAccountName: names.speaker,
+          terminationGracePeriodSeconds: 0,
           tolerations: [...controlPlaneTolerations, ...options.speakerTolerations],
           volumes: [
             // The memberlist Secret is created by the controller at start.
-            { name: "memberlist", secret: { defaultMode: 420, secretName: "memberlist" } },
-            { configMap: { defaultMode: 256, name: "metallb-excludel2" }, name: "metallb-excludel2" },
+            { name: "memberlist", secret: { defaultMode: 420, secretName: names.memberlist } },
+            { configMap: { defaultMode: 256, name: names.excludeL2 }, name: "metallb-excludel2" },
             { configMap: { name: "metallb-memberlist-config", optional: true }, name: "memberlist-config" },
           ],
         },
       },
+      updateStrategy: { type: "RollingUpdate" },
     },
   };
 }

@@ -39,12 +39,10 @@ function cleanMetadata<T extends { labels?: unknown; annotations?: unknown }>(me
   return { ...rest, ...(keptLabels && { labels: keptLabels }), ...(keptAnnotations && { annotations: keptAnnotations }) } as T;
 }
 
-/** The object without bookkeeping, on itself and on its pod template (if it has one). */
+/**
+ * The object without bookkeeping on its own metadata. A pod template keeps it: a label there,
+ * even Helm's, is part of the template, and changing it replaces the pods.
+ */
 export function withoutBookkeeping(object: Resource): Resource {
-  const cleaned: Resource = { ...object, metadata: cleanMetadata(object.metadata) };
-  const spec = object.spec as { template?: { metadata?: Record<string, unknown> } } | undefined;
-  if (spec?.template?.metadata) {
-    cleaned.spec = { ...spec, template: { ...spec.template, metadata: cleanMetadata(spec.template.metadata) } };
-  }
-  return cleaned;
+  return { ...object, metadata: cleanMetadata(object.metadata) };
 }

@@ -43,69 +43,31 @@ export interface DeclaredRename extends Rename {
   reason: string;
 }
 
-const nativeNames =
-  "hangar keeps the names of MetalLB's native manifest (config/manifests/metallb-native.yaml); the chart prefixes them with its release name";
-const chartRename = (kind: string, namespace: string, chart: string, native: string, group = ""): DeclaredRename => ({
-  upstream: { group, kind, namespace, name: chart },
-  hangar: { group, kind, namespace, name: native },
-  reason: nativeNames,
-});
-const rbac = "rbac.authorization.k8s.io";
+const renames: readonly DeclaredRename[] = [];
 
-const renames: readonly DeclaredRename[] = [
-  chartRename("ServiceAccount", "metallb-system", "metallb-controller", "controller"),
-  chartRename("ServiceAccount", "metallb-system", "metallb-speaker", "speaker"),
-  chartRename("Deployment", "metallb-system", "metallb-controller", "controller", "apps"),
-  chartRename("DaemonSet", "metallb-system", "metallb-speaker", "speaker", "apps"),
-  chartRename("Role", "metallb-system", "metallb-controller", "controller", rbac),
-  chartRename("Role", "metallb-system", "metallb-pod-lister", "pod-lister", rbac),
-  chartRename("RoleBinding", "metallb-system", "metallb-controller", "controller", rbac),
-  chartRename("RoleBinding", "metallb-system", "metallb-pod-lister", "pod-lister", rbac),
-  chartRename("ClusterRole", "", "metallb:controller", "metallb-system:controller", rbac),
-  chartRename("ClusterRole", "", "metallb:speaker", "metallb-system:speaker", rbac),
-  chartRename("ClusterRoleBinding", "", "metallb:controller", "metallb-system:controller", rbac),
-  chartRename("ClusterRoleBinding", "", "metallb:speaker", "metallb-system:speaker", rbac),
-];
-
-const objects: readonly DeclaredObject[] = [];
-
-const facts: readonly DeclaredFact[] = [
+// Differences from the charts' renders (MetalLB 0.16.1, ingress-nginx 4.15.1) that a takeover of
+// a chart install keeps. Everything else, names, labels, selectors and pod templates included,
+// is rendered as the charts render it.
+const chartObjects: readonly DeclaredObject[] = [
   {
-    kind: "DaemonSet",
-    namespace: "metallb-system",
-    name: "speaker",
-    fact: "container speaker: arg --ignore-exclude-lb",
-    shape: "only-hangar",
+    kind: "Namespace",
+    name: "metallb-system",
+    only: "hangar",
     reason:
-      "Talos labels control planes node.kubernetes.io/exclude-from-external-load-balancers and MetalLB honours it, so a control-plane-only homelab would announce nothing; hangar's speaker ignores the label when homelab.yaml announces from control planes (the Talos patch also removes it)",
+      "the MetalLB chart neither creates nor labels its namespace and the speaker needs Pod Security `privileged`; helmfile installs the labelled namespace as a release of its own (charts/privileged-namespace), hangar's metallb flight renders it in its first stage",
   },
   {
-    kind: "Service",
-    namespace: "ingress-nginx",
-    name: "ingress-nginx-controller",
-    fact: "annotation metallb.io/loadBalancerIPs",
-    shape: "only-hangar",
-    hangar: "10.0.0.3",
-    reason: "the ingress is pinned to the address declared in homelab.yaml (addons.ingressNginx.address); the static manifest leaves the choice to the load balancer",
-  },
-  {
-    kind: "Service",
-    namespace: "ingress-nginx",
-    name: "ingress-nginx-controller",
-    fact: "annotation metallb.io/address-pool",
-    shape: "only-hangar",
-    hangar: "lan",
-    reason: "the ingress takes its address from the pool declared in homelab.yaml (addons.ingressNginx.pool)",
-  },
-  {
-    kind: "IngressClass",
-    name: "nginx",
-    fact: "annotation ingressclass.kubernetes.io/is-default-class",
-    shape: "only-hangar",
-    hangar: "true",
-    reason: "homelab.yaml makes nginx the default IngressClass (addons.ingressNginx.defaultClass), so Ingresses without a class are served",
+    kind: "Namespace",
+    name: "ingress-nginx",
+    only: "hangar",
+    reason:
+      "Helm creates the release namespace itself (helmfile's createNamespace), outside the chart's manifest; hangar's flight renders it, with the chart's name and instance labels, so yoke's pre-stage creates it first",
   },
 ];
+
+const objects: readonly DeclaredObject[] = [...chartObjects];
+
+const facts: readonly DeclaredFact[] = [];
 
 const order: readonly DeclaredOrder[] = [
   {

@@ -5,6 +5,7 @@
 import type { Resource } from "../flight/contract.ts";
 import { canonical, flatten } from "./canonical.ts";
 import { schemaFields } from "./crd-schema.ts";
+import { byValue } from "./embedded.ts";
 
 export type Facts = Map<string, string>;
 type Fields = Record<string, unknown>;
@@ -18,9 +19,13 @@ export function factsOf(object: Resource): Facts {
   const facts: Facts = new Map();
   const extract = extractors[object.kind] ?? otherFacts;
   extract(object, facts);
-  for (const [key, value] of Object.entries(object.metadata.annotations ?? {})) facts.set(`annotation ${key}`, value);
+  for (const [key, value] of Object.entries(object.metadata.labels ?? {})) facts.set(`label ${key}`, value);
+  for (const [key, value] of Object.entries(object.metadata.annotations ?? {})) facts.set(`annotation ${key}`, byValue(String(value)));
   return facts;
 }
+
+/** Facts about an object's pod template: changing one makes its controller replace the pods. */
+export const podTemplateFact = /^(pod |container |initContainer )/;
 
 type Extractor = (object: Resource, facts: Facts) => void;
 
@@ -28,6 +33,7 @@ const workload: Extractor = (object, facts) => {
   const spec = asMap(object.spec);
   if (object.kind === "Deployment" || object.kind === "StatefulSet") facts.set("replicas", String(spec.replicas ?? 1));
   if (spec.selector) facts.set("selector", canonical(spec.selector));
+  rolloutFacts(object.kind, spec, facts);
   if (object.kind === "Job") {
     facts.set("backoffLimit", String(spec.backoffLimit ?? 6));
     if (spec.ttlSecondsAfterFinished !== undefined) facts.set("ttlSecondsAfterFinished", String(spec.ttlSecondsAfterFinished));
@@ -36,6 +42,18 @@ const workload: Extractor = (object, facts) => {
   podFacts(template, facts);
 };
 
+/** How a Deployment or DaemonSet rolls and what it keeps, with the API's defaults filled in. */
+function rolloutFacts(kind: string, spec: Fields, facts: Facts): void {
+  const rolling = kind === "Deployment" ? { maxSurge: "25%", maxUnavailable: "25%" } : { maxSurge: 0, maxUnavailable: 1 };
+  const field = kind === "Deployment" ? "strategy" : kind === "DaemonSet" ? "updateStrategy" : undefined;
+  if (!field) return;
+  const strategy = asMap(spec[field]);
+  const type = String(strategy.type ?? "RollingUpdate");
+  facts.set(field, type === "RollingUpdate" ? canonical({ type, rollingUpdate: { ...rolling, ...asMap(strategy.rollingUpdate) } }) : type);
+  facts.set("revisionHistoryLimit", String(spec.revisionHistoryLimit ?? 10));
+  facts.set("minReadySeconds", String(spec.minReadySeconds ?? 0));
+}
+
 const extractors: Record<string, Extractor> = {
   Deployment: workload,
   DaemonSet: workload,
@@ -43,9 +61,8 @@ const extractors: Record<string, Extractor> = {
   ReplicaSet: workload,
   Job: workload,
   CronJob: workload,
-  Namespace: (object, facts) => {
-    for (const [key, value] of Object.entries(object.metadata.labels ?? {})) facts.set(`label ${key}`, value);
-  },
+  // Its labels (Pod Security levels) are facts of every object.
+  Namespace: () => {},
   Service: (object, facts) => {
     const { ports, clusterIP, clusterIPs, ...spec } = asMap(object.spec);
     const withDefaults = { type: "ClusterIP", sessionAffinity: "None", ...spec };
@@ -66,7 +83,7 @@ const extractors: Record<string, Extractor> = {
     if (object.automountServiceAccountToken !== undefined) facts.set("automountServiceAccountToken", String(object.automountServiceAccountToken));
   },
   ConfigMap: (object, facts) => {
-    for (const [key, value] of Object.entries(asMap(object.data))) facts.set(`data ${key}`, String(value));
+    for (const [key, value] of Object.entries(asMap(object.data))) facts.set(`data ${key}`, byValue(String(value)));
     for (const key of Object.keys(asMap(object.binaryData))) facts.set(`binaryData ${key}`, PRESENT);
   },
   // Values are not compared: charts and controllers generate them (certificates, keys).

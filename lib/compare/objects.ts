@@ -63,7 +63,7 @@ export function refKey(ref: ObjectRef): string {
   return `${ref.group}/${ref.kind}/${ref.namespace}/${ref.name}`;
 }
 
-/** How a ref is printed: `Deployment metallb-system/controller`, `ClusterRole metallb-system:controller`. */
+/** How a ref is printed: `Deployment metallb-system/metallb-controller`, `ClusterRole metallb:controller`. */
 export function refText(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }

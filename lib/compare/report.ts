@@ -4,6 +4,7 @@ import { refText } from "./objects.ts";
 import type { FactDifference, ObjectDifference } from "./differ.ts";
 import { comparePositions, type NeedsDifference, type OrderDifference, type Placed } from "./ordering.ts";
 import { undeclared, type Comparison, type Finding } from "./compare.ts";
+import { impactOf, impactText, type Impact } from "./impact.ts";
 
 export interface ReportContext {
   /** What the right-hand side is called: "helmfile" or "reference". */
@@ -33,6 +34,8 @@ export function formatReport(comparison: Comparison, context: ReportContext): st
   const open = undeclared(comparison).length;
   const total = comparison.findings.length;
   lines.push("", `summary: ${total} differences, ${total - open} declared, ${open} undeclared`);
+  const impacts = impactCounts(comparison);
+  if (impacts) lines.push(`fields by impact: ${impacts}`);
   return lines.join("\n") + "\n";
 }
 
@@ -61,7 +64,7 @@ function factSection(comparison: Comparison, label: string): string[] {
     lines.push(`  ${object}`);
     for (const finding of found.filter((candidate) => refText(candidate.difference.ref) === object)) {
       const { fact, hangar = "(absent)", upstream = "(absent)" } = finding.difference;
-      lines.push(`    ${fact}`);
+      lines.push(`    ${fact}  [${impactText[impactOf(finding.difference)]}]`);
       if (hangar.length <= WIDTH - 14 && upstream.length <= WIDTH) {
         lines.push(`      ${pad(`hangar ${hangar}`, WIDTH)}${label} ${upstream}`);
       } else {
@@ -71,6 +74,16 @@ function factSection(comparison: Comparison, label: string): string[] {
     }
   }
   return lines;
+}
+
+/** `restarts pods 0, changes behaviour 2, cosmetic 5`: what the field differences would do to a cluster. */
+function impactCounts(comparison: Comparison): string {
+  const counts = new Map<Impact, number>();
+  for (const { difference } of comparison.findings) {
+    if (difference.type === "fact") counts.set(impactOf(difference), (counts.get(impactOf(difference)) ?? 0) + 1);
+  }
+  const order: Impact[] = ["restart", "recreate", "behaviour", "cosmetic"];
+  return order.filter((impact) => counts.has(impact)).map((impact) => `${impactText[impact]} ${counts.get(impact)}`).join(", ");
 }
 
 /**

@@ -15,7 +15,7 @@ export interface WaitTarget {
   info: ResourceInfo;
   namespace: string | undefined;
   name: string;
-  /** Human name for messages, e.g. Deployment/metallb-system/controller. */
+  /** Human name for messages, e.g. Deployment/metallb-system/metallb-controller. */
   what: string;
   check(object: Json): Readiness;
   /** When the object vanishes: done (a Job deleted by its TTL after completing) or not. */

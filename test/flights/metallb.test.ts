@@ -1,5 +1,6 @@
-// The metallb flight against MetalLB's v0.16.1 release manifest: the same objects, and for each
-// the fields that decide behaviour, compared exactly. Failures name the object and the field.
+// The metallb flight against what MetalLB's chart 0.16.1 renders for the example's values: the
+// same objects, and for each the fields a takeover of a chart install must find unchanged,
+// compared exactly (pod templates whole). Failures name the object and the field.
 import t from "tap";
 import { spawnSync } from "node:child_process";
 import { metallb } from "../../flights/metallb/flight.ts";
@@ -9,30 +10,45 @@ import { at, byKey, key, loadUpstream, withoutDescriptions } from "../helpers/up
 import { fakeIO } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
 
-const upstream = byKey(loadUpstream("metallb-native-v0.16.1.yaml"));
-const render = (raw: unknown = {}, namespace = "metallb-system") => metallb.render(metallb.parse(raw), { name: "metallb", namespace });
+const upstream = byKey(loadUpstream("helm-renders/metallb/manifest.yaml"));
+const render = (raw: unknown = { announceFromControlPlanes: true }, namespace = "metallb-system") => metallb.render(metallb.parse(raw), { name: "metallb", namespace });
 const stages = render();
 const ours = byKey(stages.flat());
 
-/** Fields compared exactly, per kind (paths into the object). */
-const workloadFields = ["spec.selector", "spec.template.metadata", "spec.template.spec"];
+/** Fields compared exactly, per kind (paths into the object); metadata.labels without Helm's own. */
 const fieldsByKind: Record<string, string[]> = {
-  Namespace: ["metadata.labels"],
   ServiceAccount: ["metadata.labels"],
   Role: ["metadata.labels", "rules"],
   ClusterRole: ["metadata.labels", "rules"],
-  RoleBinding: ["roleRef", "subjects"],
-  ClusterRoleBinding: ["roleRef", "subjects"],
-  ConfigMap: ["data"],
-  Secret: ["data", "type"],
-  Service: ["spec"],
-  Deployment: ["metadata.labels", "spec.revisionHistoryLimit", ...workloadFields],
-  DaemonSet: ["metadata.labels", ...workloadFields],
-  ValidatingWebhookConfiguration: ["webhooks"],
+  RoleBinding: ["metadata.labels", "roleRef", "subjects"],
+  ClusterRoleBinding: ["metadata.labels", "roleRef", "subjects"],
+  ConfigMap: ["metadata.labels", "data"],
+  Secret: ["metadata.labels", "data", "type"],
+  Service: ["metadata.labels", "spec"],
+  Deployment: ["metadata.labels", "spec"],
+  DaemonSet: ["metadata.labels", "spec"],
+  ValidatingWebhookConfiguration: ["metadata.labels", "webhooks"],
+};
+const helmLabels = ["helm.sh/chart", "app.kubernetes.io/managed-by"];
+const field = (object: Resource | undefined, path: string) => {
+  const value = at(object, path);
+  if (path !== "metadata.labels" || !value) return value;
+  return Object.fromEntries(Object.entries(value as Record<string, string>).filter(([key]) => !helmLabels.includes(key)));
 };
 
-t.test("the same objects as the release manifest", async (t) => {
-  t.same([...ours.keys()].sort(), [...upstream.keys()].sort());
+t.test("the same objects as the chart, and the privileged namespace the chart leaves out", async (t) => {
+  t.same([...ours.keys()].sort(), [...upstream.keys(), "Namespace/_/metallb-system"].sort());
+  t.same(ours.get("Namespace/_/metallb-system")!.metadata.labels, {
+    "pod-security.kubernetes.io/audit": "privileged",
+    "pod-security.kubernetes.io/enforce": "privileged",
+    "pod-security.kubernetes.io/warn": "privileged",
+  });
+});
+
+t.test("pod templates carry no Helm labels in the chart, so none in hangar", async (t) => {
+  for (const name of ["Deployment/metallb-system/metallb-controller", "DaemonSet/metallb-system/metallb-speaker"]) {
+    t.same(at(ours.get(name), "spec.template.metadata"), at(upstream.get(name), "spec.template.metadata"), name);
+  }
 });
 
 t.test("stage 1 holds the namespace and the nine CRDs, stage 2 the rest", async (t) => {
@@ -46,8 +62,8 @@ t.test("every object matches upstream in the fields that matter", async (t) => {
   for (const [name, theirs] of upstream) {
     const mine = ours.get(name);
     if (!mine) continue;
-    for (const field of fieldsByKind[theirs.kind] ?? []) {
-      t.same(at(mine, field), at(theirs, field), `${name} ${field}`);
+    for (const path of fieldsByKind[theirs.kind] ?? []) {
+      t.same(field(mine, path), field(theirs, path), `${name} ${path}`);
     }
   }
 });
@@ -81,13 +97,13 @@ t.test("operator settings take effect", async (t) => {
       controller: { nodeSelector: { "hangar/role": "infra" } },
     }).flat(),
   );
-  const speakerSpec = at(tuned.get("DaemonSet/metallb-system/speaker"), "spec.template.spec") as Record<string, any>;
+  const speakerSpec = at(tuned.get("DaemonSet/metallb-system/metallb-speaker"), "spec.template.spec") as Record<string, any>;
   t.same(speakerSpec.containers[0].args, ["--port=9120", "--log-level=debug", "--ignore-exclude-lb"]);
   t.same(speakerSpec.nodeSelector, { "kubernetes.io/os": "linux", "hangar/lb": "yes" });
   t.same(speakerSpec.tolerations.at(-1), { key: "dedicated", operator: "Equal", value: "lb", effect: "NoExecute", tolerationSeconds: 30 });
   t.equal(speakerSpec.tolerations.length, 3, "upstream's control-plane tolerations are kept");
-  const controllerSpec = at(tuned.get("Deployment/metallb-system/controller"), "spec.template.spec") as Record<string, any>;
-  t.same(controllerSpec.containers[0].args, ["--port=9120", "--log-level=debug"]);
+  const controllerSpec = at(tuned.get("Deployment/metallb-system/metallb-controller"), "spec.template.spec") as Record<string, any>;
+  t.same(controllerSpec.containers[0].args, ["--port=9120", "--log-level=debug", "--webhook-mode=enabled"]);
   t.same(controllerSpec.nodeSelector, { "kubernetes.io/os": "linux", "hangar/role": "infra" });
 });
 
@@ -97,7 +113,8 @@ t.test("another namespace is followed everywhere it appears", async (t) => {
   t.notMatch(text, /"metallb-system"/, "no object, subject or service reference keeps the default namespace");
   const all = byKey(moved.flat());
   t.ok(all.has("Namespace/_/lb"));
-  t.ok(all.has("ClusterRole/_/lb:controller"));
+  t.ok(all.has("ClusterRole/_/metallb:controller"), "cluster-wide names follow the release, as the chart's do");
+  t.same(at(all.get("ClusterRoleBinding/_/metallb:speaker"), "subjects"), [{ kind: "ServiceAccount", name: "metallb-speaker", namespace: "lb" }]);
   t.equal(at(all.get("CustomResourceDefinition/_/bgppeers.metallb.io"), "spec.conversion.webhook.clientConfig.service.namespace"), "lb");
 });
 

@@ -21,7 +21,7 @@ const webhooks: Webhook[] = [
     webhook: "ipaddresspoolvalidationwebhook.metallb.io",
     group: "metallb.io",
     plurals: ["ipaddresspools", "l2advertisements", "bgpadvertisements", "bgppeers", "communities", "bfdprofiles"],
-    deployment: { namespace: "metallb-system", name: "controller" },
+    deployment: { namespace: "metallb-system", name: "metallb-controller" },
     url: (namespace, plural) =>
       `https://metallb-webhook-service.${namespace}.svc:443/validate-metallb-io-v1beta1-${plural.replace(/ies$/, "y").replace(/s$/, "")}?timeout=10s`,
   },

@@ -3,14 +3,27 @@
 // lists are atomic; each field manager owns the leaf paths it applied.
 export type Json = any;
 
-/** Leaf paths of an applied configuration, e.g. spec.template.spec.containers[name=controller].image */
+/**
+ * Path segments are joined by a control character, since keys such as the label
+ * `app.kubernetes.io/managed-by` hold dots; `pathText` prints them the way the API server does.
+ */
+const SEP = "\u0001";
+
+export const joinPath = (...parts: string[]) => parts.filter(Boolean).join(SEP);
+
+/** `.metadata.labels.app.kubernetes.io/managed-by`, `.spec.containers[name=x].image` */
+export function pathText(path: string): string {
+  return splitPath(path).map((part) => (part.startsWith("[") ? part : `.${part}`)).join("");
+}
+
+/** Leaf paths of an applied configuration, e.g. spec, template, spec, containers, [name=controller], image */
 export function fieldPaths(value: Json, prefix = ""): string[] {
   if (isMap(value)) {
     const entries = Object.entries(value);
     if (entries.length === 0) return prefix ? [prefix] : [];
-    return entries.flatMap(([key, child]) => fieldPaths(child, prefix ? `${prefix}.${key}` : key));
+    return entries.flatMap(([key, child]) => fieldPaths(child, joinPath(prefix, key)));
   }
-  if (isKeyedList(value)) return value.flatMap((item: Json) => fieldPaths(item, `${prefix}[name=${item.name}]`));
+  if (isKeyedList(value)) return value.flatMap((item: Json) => fieldPaths(item, joinPath(prefix, `[name=${item.name}]`)));
   return [prefix];
 }
 
@@ -23,7 +36,7 @@ function isKeyedList(value: Json): value is Json[] {
 }
 
 function splitPath(path: string): string[] {
-  return path.match(/[^.[\]]+|\[name=[^\]]*\]/g) ?? [];
+  return path.split(SEP).filter(Boolean);
 }
 
 function step(value: Json, part: string): Json {
@@ -94,4 +107,14 @@ export function fieldsV1(paths: string[]): Json {
     }
   }
   return root;
+}
+
+/** The leaf paths a managedFields entry's FieldsV1 names (the inverse of fieldsV1). */
+export function fromFieldsV1(fields: Json, prefix = ""): string[] {
+  const entries = isMap(fields) ? Object.entries(fields).filter(([key]) => key !== ".") : [];
+  if (entries.length === 0) return prefix ? [prefix] : [];
+  return entries.flatMap(([key, child]) => {
+    const part = key.startsWith("k:") ? `[name=${JSON.parse(key.slice(2)).name}]` : key.slice(2);
+    return fromFieldsV1(child, joinPath(prefix, part));
+  });
 }

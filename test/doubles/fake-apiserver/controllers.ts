@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import type { Engine } from "./engine.ts";
 import type { Entry } from "./store.ts";
 import { clone, type Json } from "./apply.ts";
+import { recordRevision } from "./revisions.ts";
 
 export type GateKind =
   | "namespace-active" | "crd-established" | "deployment-ready" | "daemonset-ready" | "job-complete"
@@ -64,6 +65,7 @@ export class Controllers {
     const observed = entry.object.status?.observedGeneration;
     if (kind === "Namespace" && entry.object.status?.phase !== "Active") this.namespace(entry);
     if (kind === "CustomResourceDefinition" && !established(entry.object)) this.crd(entry);
+    if (kind === "Deployment" || kind === "DaemonSet") recordRevision(this.engine, entry);
     if ((kind === "Deployment" || kind === "DaemonSet") && observed !== generation) this.rollout(entry);
     if (kind === "Job" && type === "ADDED") this.job(entry);
     if (kind === "Service" && entry.object.spec?.type === "LoadBalancer" && !entry.object.status?.loadBalancer?.ingress) this.assignAll();
@@ -114,7 +116,7 @@ export class Controllers {
 
   /** MetalLB's controller rotates its certificate and injects the CA once it runs. */
   private afterDeploymentReady(entry: Entry): void {
-    if (entry.object.metadata.name !== "controller" || !entry.object.spec.template?.spec?.containers?.[0]?.image?.includes("metallb")) return;
+    if (entry.object.metadata.name !== "metallb-controller" || !entry.object.spec.template?.spec?.containers?.[0]?.image?.includes("metallb")) return;
     this.later(this.delays.caBundle, () => {
       const vwc = this.find("admissionregistration.k8s.io", "validatingwebhookconfigurations", undefined, "metallb-webhook-configuration");
       if (vwc) {

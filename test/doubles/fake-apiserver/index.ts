@@ -14,6 +14,7 @@ import { ApiError, Engine } from "./engine.ts";
 import { Controllers, defaultDelays, type Delays, type GateEvent } from "./controllers.ts";
 import { admit } from "./admission.ts";
 import { clone, type Json } from "./apply.ts";
+import { jsonPatch, mergePatch } from "./patch.ts";
 
 export type { GateEvent };
 
@@ -53,6 +54,10 @@ export interface FakeApiServer {
   addFault(rule: FaultRule): void;
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
   applyAs(manager: string, obj: Record<string, any>, force?: boolean): void;
+  /** Creates or replaces an object with a non-apply write (operation Update), as Helm 3 does. */
+  updateAs(manager: string, obj: Record<string, any>): void;
+  /** Every stored object of a kind, e.g. list("apps/v1", "ReplicaSet"). */
+  list(apiVersion: string, kind: string): Record<string, any>[];
   close(): Promise<void>;
 }
 
@@ -179,6 +184,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       if (query.watch === "1" || query.watch === "true") return watch(req, res, kind, namespace, query);
       return respond(req, res, 200, list(kind, namespace, query));
     }
+    if (method === "POST" && !name) {
+      const object = JSON.parse(body);
+      if (store.get(kind, namespace, object.metadata?.name)) throw new ApiError(409, "AlreadyExists", `${kind.plural} "${object.metadata?.name}" already exists`);
+      const result = engine.update(kind, namespace, object.metadata?.name, object, query.fieldManager ?? "unknown", query.dryRun === "All");
+      return respond(req, res, 201, versioned(result.object, kind));
+    }
     if (!name) throw new ApiError(405, "MethodNotAllowed", `${method} on a collection is not supported here`);
     if (method === "GET") {
       const entry = store.get(kind, namespace, name);
@@ -187,7 +198,15 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     }
     if (method === "PATCH" && !subresource) {
       const type = String(req.headers["content-type"] ?? "");
-      if (!type.startsWith("application/apply-patch")) throw new ApiError(415, "UnsupportedMediaType", `only server-side apply is supported, got ${type}`);
+      const patches: Record<string, (live: Json, patch: Json) => Json> = { "application/merge-patch+json": mergePatch, "application/json-patch+json": jsonPatch };
+      const patcher = patches[type.split(";")[0]!];
+      if (patcher) {
+        const entry = store.get(kind, namespace, name);
+        if (!entry) throw notFound(kind, name);
+        const result = engine.update(kind, namespace, name, patcher(entry.object, JSON.parse(body)), query.fieldManager ?? "unknown", query.dryRun === "All");
+        return respond(req, res, 200, versioned(result.object, kind));
+      }
+      if (!type.startsWith("application/apply-patch")) throw new ApiError(415, "UnsupportedMediaType", `the fake API server supports apply, merge and JSON patches, got ${type}`);
       if (!query.fieldManager) throw new ApiError(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
       const config = parseYaml(body);
       const result = engine.apply(kind, namespace, name, config, query.fieldManager, query.force === "true", query.dryRun === "All");
@@ -209,6 +228,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     if (entry.kind.kind === "CustomResourceDefinition") {
       for (const child of store.all()) if (child.kind.group === entry.object.spec.group && child.kind.plural === entry.object.spec.names.plural) engine.remove(child);
     }
+    // The garbage collector removes what the object owns (ReplicaSets, ControllerRevisions).
+    for (const child of store.all()) if ((child.object.metadata.ownerReferences ?? []).some((ref: Json) => ref.uid === entry.object.metadata.uid)) engine.remove(child);
     const live = store.get(entry.kind, entry.object.metadata.namespace, entry.object.metadata.name);
     if (live) engine.remove(live);
   }
@@ -323,6 +344,15 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       const kind = kinds.byKind(obj.apiVersion, obj.kind);
       if (!kind) throw new Error(`unknown kind ${obj.apiVersion} ${obj.kind}`);
       engine.apply(kind, obj.metadata.namespace, obj.metadata.name, obj, manager, force, false);
+    },
+    updateAs(manager, obj) {
+      const kind = kinds.byKind(obj.apiVersion, obj.kind);
+      if (!kind) throw new Error(`unknown kind ${obj.apiVersion} ${obj.kind}`);
+      engine.update(kind, obj.metadata.namespace, obj.metadata.name, obj, manager, false);
+    },
+    list(apiVersion, kindName) {
+      const kind = kinds.byKind(apiVersion, kindName);
+      return kind ? store.list(kind).map((entry) => clone(entry.object)) : [];
     },
     async close() {
       controllers.stop();

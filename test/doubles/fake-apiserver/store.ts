@@ -6,7 +6,7 @@ import { clone, type Json } from "./apply.ts";
 export interface Entry {
   kind: Kind;
   object: Json;
-  /** Field manager -> leaf paths it owns. */
+  /** `Apply:manager` or `Update:manager` (see ownerKey) -> leaf paths it owns. */
   owners: Map<string, string[]>;
 }
 
