@@ -2,7 +2,7 @@
 // each flight's input validation and the command line all call these. Each returns the problem
 // as the end of a sentence that starts with the field ("nodes[0].interface: ..."), or undefined.
 // Kept free of schema libraries: the flights bundle this file.
-import { formatIPv4, isNetworkAligned, parseCIDR, parsePoolEntry } from "../net/ipv4.ts";
+import { formatIPv4, isNetworkAligned, parseCIDR, parseIPv4, parsePoolEntry } from "../net/ipv4.ts";
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -27,7 +27,10 @@ export function interfaceNameProblem(name: string): string | undefined {
 export function subnetProblem(cidr: string): string | undefined {
   const span = parseCIDR(cidr);
   if (!span) return `"${cidr}" is not an IPv4 network like 10.0.0.0/24`;
-  if (span.prefix < 8) return `${cidr} is a /${span.prefix}, far larger than any LAN; a homelab subnet is /8 to /30, e.g. ${formatIPv4(span.first)}/24`;
+  if (span.prefix < 8) {
+    const typed = parseIPv4(cidr.split("/")[0]!)!;
+    return `${cidr} is a /${span.prefix}, far larger than any LAN; a homelab subnet is /8 to /30, e.g. ${formatIPv4(typed - (typed % 256))}/24`;
+  }
   if (span.prefix > 30) return `${cidr} is a /${span.prefix}, which leaves no room for a gateway and nodes; use /30 or larger, e.g. /24`;
   if (!isNetworkAligned(cidr)) return `is not a network address; write ${formatIPv4(span.first)}/${span.prefix}`;
   return undefined;
@@ -65,4 +68,50 @@ function utf8Length(text: string): number {
     bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
   }
   return bytes;
+}
+
+/** A problem inside a list of declared things: which item, which of its fields, which entry. */
+export interface ItemProblem {
+  index: number;
+  field: string;
+  entry?: number;
+  message: string;
+}
+
+/** MetalLB pools: names unique, every address entry a valid CIDR or range, no two pools overlapping. */
+export function poolProblems(pools: readonly { name: string; addresses: readonly string[] }[]): ItemProblem[] {
+  const problems: ItemProblem[] = [];
+  for (const [index, message] of duplicateProblems(pools.map((pool) => pool.name), "pool")) problems.push({ index, field: "name", message });
+  pools.forEach((pool, index) =>
+    pool.addresses.forEach((entry, item) => {
+      const message = poolEntryProblem(entry);
+      if (message) problems.push({ index, field: "addresses", entry: item, message });
+    }),
+  );
+  return problems;
+}
+
+/**
+ * L2 advertisements: names unique, every pool they name declared, every interface a name Linux
+ * accepts. `poolsField` is what the caller calls the list of pool names ("pools" in
+ * homelab.yaml, "ipAddressPools" in the flight's input).
+ */
+export function advertisementProblems(
+  ads: readonly { name: string; pools?: readonly string[]; interfaces?: readonly string[] }[],
+  poolNames: readonly string[],
+  poolsField: string,
+): ItemProblem[] {
+  const problems: ItemProblem[] = [];
+  for (const [index, message] of duplicateProblems(ads.map((ad) => ad.name), "L2 advertisement")) problems.push({ index, field: "name", message });
+  ads.forEach((ad, index) => {
+    (ad.pools ?? []).forEach((pool, entry) => {
+      const message = referenceProblem(pool, poolNames, "pool");
+      if (message) problems.push({ index, field: poolsField, entry, message });
+    });
+    (ad.interfaces ?? []).forEach((name, entry) => {
+      const message = interfaceNameProblem(name);
+      if (message) problems.push({ index, field: "interfaces", entry, message });
+    });
+  });
+  return problems;
 }
