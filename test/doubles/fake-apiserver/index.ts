@@ -11,11 +11,11 @@ import { parse as parseYaml } from "yaml";
 import { KindRegistry, apiVersionOf, type Kind } from "./kinds.ts";
 import { Store } from "./store.ts";
 import { ApiError, Engine } from "./engine.ts";
-import { Controllers, defaultDelays, type Delays, type GateEvent } from "./controllers.ts";
+import { Controllers, defaultDelays, type Delays, type GateEvent, type GateKind, type HoldableGate } from "./controllers.ts";
 import { admit } from "./admission.ts";
 import { clone, type Json } from "./apply.ts";
 
-export type { GateEvent };
+export type { GateEvent, GateKind, HoldableGate };
 
 export interface FaultRule {
   method?: string;
@@ -50,6 +50,14 @@ export interface FakeApiServer {
   requests: RecordedRequest[];
   events: GateEvent[];
   clearLog(): void;
+  /** Holds a simulated controller step until release(): tests order events instead of sleeping. */
+  hold(gate: HoldableGate): void;
+  /** Runs the held step's queued work now, synchronously. */
+  release(gate: HoldableGate): void;
+  /** Resolves at the next time this gate turns true (for "Kind/namespace/name" when given). */
+  nextGate(kind: GateKind, object?: string): Promise<GateEvent>;
+  /** Resolves when a request matching `match` has been received (a watch: and is registered). */
+  nextRequest(match: (request: RecordedRequest) => boolean): Promise<RecordedRequest>;
   addFault(rule: FaultRule): void;
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
   applyAs(manager: string, obj: Record<string, any>, force?: boolean): void;
@@ -72,6 +80,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   controllers = new Controllers(engine, { ...defaultDelays, ...options.delays });
   const faults = (options.faults ?? []).map((rule) => ({ rule, seen: 0 }));
   const requests: RecordedRequest[] = [];
+  const requestWaiters = new Set<{ match: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }>();
   const sockets = new Set<Duplex>();
   const closers = new Set<() => void>();
 
@@ -125,6 +134,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       at: performance.now(),
       watch: query.watch === "1" || query.watch === "true",
     });
+    const recorded = requests[requests.length - 1]!;
+    for (const waiter of requestWaiters) {
+      if (!waiter.match(recorded)) continue;
+      requestWaiters.delete(waiter);
+      // After the handler has finished this tick: a watch is registered by then.
+      queueMicrotask(() => waiter.resolve(recorded));
+    }
   }
 
   function respond(req: IncomingMessage, res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
@@ -311,6 +327,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       requests.length = 0;
       controllers.events.length = 0;
     },
+    hold: (gate) => controllers.hold(gate),
+    release: (gate) => controllers.release(gate),
+    nextGate: (kind, object) => controllers.next(kind, object),
+    nextRequest: (match) => new Promise((resolve) => requestWaiters.add({ match, resolve })),
     addFault(rule) {
       faults.push({ rule, seen: 0 });
     },
