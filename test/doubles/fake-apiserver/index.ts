@@ -13,6 +13,7 @@ import { Store } from "./store.ts";
 import { ApiError, Engine } from "./engine.ts";
 import { Controllers, defaultDelays, type Delays, type GateEvent, type GateKind, type HoldableGate } from "./controllers.ts";
 import { admit } from "./admission.ts";
+import { openapiDocument, openapiRoot } from "./openapi.ts";
 import { clone, type Json } from "./apply.ts";
 
 export type { GateEvent, GateKind, HoldableGate };
@@ -184,6 +185,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     if (pathname === "/version") return respond(req, res, 200, { major: "1", minor: "36", gitVersion: "v1.36.3", platform: "linux/amd64" });
     if (pathname === "/api") return respond(req, res, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: `127.0.0.1:${port}` }] });
     if (pathname === "/apis") return respond(req, res, 200, groupList());
+    if (parts[0] === "openapi" && parts[1] === "v3") {
+      const document = parts.length === 2 ? openapiRoot(kinds.all()) : openapiDocument(kinds.all(), parts.slice(2).join("/"));
+      if (document) return respond(req, res, 200, document);
+    }
     if (parts[0] === "openapi") throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     const route = resolve(parts);
     if (!route) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
@@ -284,29 +289,59 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   }
 
   function list(kind: Kind, namespace: string | undefined, query: Record<string, string>): Json {
-    const name = query.fieldSelector?.match(/metadata\.name=([^,]+)/)?.[1];
-    const labels = (query.labelSelector ?? "").split(",").filter(Boolean).map((pair) => pair.split("="));
+    const fields = selectorPairs(query.fieldSelector);
+    const name = fields.get("metadata.name");
+    const labels = [...selectorPairs(query.labelSelector)];
     const items = store
-      .list(kind, namespace)
+      .list(kind, fields.get("metadata.namespace") ?? namespace)
       .map((entry) => versioned(entry.object, kind))
       .filter((object) => !name || object.metadata.name === name)
       .filter((object) => labels.every(([key, value]) => object.metadata.labels?.[key!] === value));
     return { kind: `${kind.kind}List`, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.resourceVersion) }, items };
   }
 
+  /**
+   * A watch as client-go's reflector uses it: from a resourceVersion (replaying what happened
+   * since), or with sendInitialEvents=true (a WatchList: every current object as ADDED, then a
+   * BOOKMARK annotated k8s.io/initial-events-end), with field selectors on metadata.name and
+   * metadata.namespace and equality label selectors, bookmarks when allowWatchBookmarks is set,
+   * and the stream closed after timeoutSeconds.
+   */
   function watch(req: IncomingMessage, res: ServerResponse, kind: Kind, namespace: string | undefined, query: Record<string, string>): void {
     record(req, 200);
     res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
-    const name = query.fieldSelector?.match(/metadata\.name=([^,]+)/)?.[1];
-    const since = query.resourceVersion && query.resourceVersion !== "0" ? Number(query.resourceVersion) : undefined;
-    const stop = store.watch({ kind, namespace, name, send: (type, object) => res.write(JSON.stringify({ type, object: versioned(object, kind) }) + "\n") }, since);
+    const fields = selectorPairs(query.fieldSelector);
+    const labels = selectorPairs(query.labelSelector);
+    const name = fields.get("metadata.name");
+    const scope = fields.get("metadata.namespace") ?? namespace;
+    const initialEvents = query.sendInitialEvents === "true";
+    const since = !initialEvents && query.resourceVersion && query.resourceVersion !== "0" ? Number(query.resourceVersion) : undefined;
+    const write = (event: Json) => res.write(JSON.stringify(event) + "\n");
+    const bookmark = (annotations?: Record<string, string>) =>
+      write({ type: "BOOKMARK", object: { kind: kind.kind, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.resourceVersion), ...(annotations && { annotations }) } } });
+    const stop = store.watch(
+      {
+        kind,
+        namespace: scope,
+        name,
+        send: (type, object) => {
+          if ([...labels].every(([key, value]) => object.metadata.labels?.[key] === value)) write({ type, object: versioned(object, kind) });
+        },
+      },
+      since,
+    );
+    if (initialEvents) bookmark({ "k8s.io/initial-events-end": "true" });
+    const ticker = query.allowWatchBookmarks === "true" ? setInterval(() => bookmark(), 1000) : undefined;
+    ticker?.unref();
     const close = () => {
       stop();
+      if (ticker) clearInterval(ticker);
       res.end();
     };
     closers.add(close);
     req.on("close", () => {
       stop();
+      if (ticker) clearInterval(ticker);
       closers.delete(close);
     });
     if (query.timeoutSeconds) setTimeout(close, Number(query.timeoutSeconds) * 1000).unref();
@@ -365,6 +400,16 @@ function notFound(kind: Kind, name: string): ApiError {
 /** Objects are stored once per group; each served version presents its own apiVersion. */
 function versioned(object: Json, kind: Kind): Json {
   return object.apiVersion === apiVersionOf(kind) ? object : { ...object, apiVersion: apiVersionOf(kind) };
+}
+
+/** `a=b,c=d` (also `a==b`) as a map; set-based selectors are not supported by the fake. */
+function selectorPairs(selector: string | undefined): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const part of (selector ?? "").split(",").filter(Boolean)) {
+    const [key, value] = part.split(/==?/);
+    if (key !== undefined && value !== undefined) pairs.set(key.trim(), value.trim());
+  }
+  return pairs;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
