@@ -18,6 +18,8 @@ t.test("deploy.mjs deploys, says where the ingress answers, and a re-run changes
   const first = await run(process.execPath, [script, "--kubeconfig", kubeconfig, "--config", examplePath], { env });
   t.match(first.stdout, "ingress-nginx: ingress answers on http://10.0.0.3/");
   t.match(first.stdout, /metallb\s+26 created in [\d.]+s, new revision recorded/);
+  t.match(first.stdout, /^metallb: waiting for Deployment\/metallb-system\/controller$/m, "piped: waits are plain lines too");
+  t.notMatch(first.stdout, /\x1b\[/, "no colour or cursor movement when piped");
   server.clearLog();
   const again = await run(process.execPath, [script, "--kubeconfig", kubeconfig, "--config", examplePath], { env });
   t.match(again.stdout, /ingress-nginx\s+19 unchanged in/);
@@ -88,4 +90,18 @@ t.test("a missing kubeconfig is named as such", async (t) => {
   const result = await runScript("deploy", ["--kubeconfig", "/nonexistent/kubeconfig", "--config", examplePath]);
   t.equal(result.code, 1);
   t.equal(result.stderr.trim(), "/nonexistent/kubeconfig (--kubeconfig): cannot read the kubeconfig (ENOENT)");
+});
+
+t.test("colour only when asked for: FORCE_COLOR forces it, NO_COLOR and --no-color win", async (t) => {
+  const { server, kubeconfig } = await fakeCluster();
+  t.teardown(() => server.close());
+  const colourOf = async (env: Record<string, string>, args: string[] = []) => {
+    const result = await run(process.execPath, [fileURLToPath(new URL("../scripts/diff.mjs", import.meta.url)), "--kubeconfig", kubeconfig, "--config", examplePath, ...args], {
+      env: { ...process.env, NODE_OPTIONS: "", NO_COLOR: "", FORCE_COLOR: "", ...env },
+    });
+    return /\x1b\[/.test(result.stdout);
+  };
+  t.equal(await colourOf({ FORCE_COLOR: "1" }), true);
+  t.equal(await colourOf({ FORCE_COLOR: "1", NO_COLOR: "1" }), false);
+  t.equal(await colourOf({ FORCE_COLOR: "1" }, ["--no-color"]), false);
 });
