@@ -300,6 +300,10 @@ class FlightDeploy {
         const first = error.message.split("\n")[0]!.replace(/^Apply failed with \d+ conflicts?: /, "");
         throw new DeployError(`${entry.id}: ${first}; another field manager owns that field. Re-run with --force-conflicts to take it over`);
       }
+      // Name the object: the API's own message does not always (a webhook refusal is retried as is).
+      if (error instanceof ApiRequestError && error.status !== undefined && !isWebhookFailure(error)) {
+        throw new DeployError(`${entry.id}: ${dryRun ? "the server's dry run refused it" : "the server refused it"}: ${error.message}`);
+      }
       throw error;
     }
   }
