@@ -11,10 +11,14 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { stringify } from "yaml";
-import { deploy, examplePlan, fakeCluster } from "../test/helpers/cluster.ts";
-import { splitPreStages } from "../lib/kube/prepare.ts";
-import { requestedAddress } from "../lib/kube/readiness.ts";
-import { toolsDir, toolVersion } from "../test/helpers/tools.ts";
+import { commandLine } from "./cli.mjs";
+
+await commandLine("bench-deploy");
+// TypeScript test doubles: loaded after the command line is checked (they need tsx).
+const { deploy, examplePlan, fakeCluster } = await import("../test/helpers/cluster.ts");
+const { splitPreStages } = await import("../lib/kube/prepare.ts");
+const { requestedAddress } = await import("../lib/kube/readiness.ts");
+const { toolsDir, toolVersion } = await import("../test/helpers/tools.ts");
 
 const kubectlTool = join(toolsDir(), `kubectl-${toolVersion("kubectl")}`);
 

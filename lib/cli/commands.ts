@@ -33,6 +33,8 @@ export interface CommandSpec {
   summary: string;
   options: OptionSpec[];
   examples: string[];
+  /** A part of another command (the benchmarks of `bench`): not a `hangar` subcommand. */
+  hidden?: boolean;
   /** Combinations the parser refuses: returns the problem, or undefined. */
   rules?: ((options: Record<string, unknown>) => string | undefined)[];
 }
@@ -181,6 +183,11 @@ export const commands: readonly CommandSpec[] = [
     options: [],
     examples: [""],
   },
+  ...[
+    ["bench-flights", "render time of each flight in process and as a node process, and bundle sizes"],
+    ["bench-wasm", "each flight's wasm module against its JS build: size, run time, memory"],
+    ["bench-deploy", "hangar's deploy beside kubectl apply --server-side + kubectl wait on the fake API server (run with node --import tsx)"],
+  ].map(([name, summary]) => ({ name: name!, script: name!, summary: summary!, options: [], examples: [""], hidden: true })),
 ];
 
 /** Options every command has. */

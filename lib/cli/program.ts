@@ -83,9 +83,9 @@ function buildCommand(spec: CommandSpec, invokedAs: string, version: string, str
     .showHelpAfterError(`(run ${invokedAs} --help for usage)`)
     .configureOutput({ writeOut: streams.stdout, writeErr: streams.stderr })
     .helpOption("-h, --help", "show this help and exit")
-    .version(version, "--version", "print hangar's version and exit")
     .configureHelp({ optionTerm: (option) => termOf(option), sortOptions: false });
   for (const option of [...spec.options, ...commonOptions]) program.addOption(toOption(option));
+  program.version(version, "--version", "print hangar's version and exit");
   const examples = spec.examples.map((example) => `  ${invokedAs} ${example}`.trimEnd());
   program.addHelpText(
     "after",
@@ -146,7 +146,7 @@ export function parseSubcommand(argv: readonly string[], options: ProgramOptions
     .configureHelp({ subcommandTerm: (command) => command.name() })
     .addHelpText("after", "\nRun hangar <command> --help for a command's options.\n");
   program.addHelpCommand(false);
-  for (const command of commands) {
+  for (const command of commands.filter((candidate) => !candidate.hidden)) {
     program
       .command(command.name)
       .description(command.summary)
