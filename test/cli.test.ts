@@ -9,8 +9,13 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { commands, commonOptions, type CommandSpec, type OptionSpec } from "../lib/cli/commands.ts";
+import { parseCommandLine } from "../lib/cli/program.ts";
 import { fakeCluster } from "./helpers/cluster.ts";
 import { examplePath } from "./helpers/example.ts";
+
+// About two hundred short node processes, two at a time: under a shared machine's load this can
+// take minutes, which says nothing about correctness; no assertion here depends on time.
+t.setTimeout(600_000);
 
 const scripts = fileURLToPath(new URL("../scripts/", import.meta.url));
 const fakeTalosctl = fileURLToPath(new URL("./doubles/fake-talosctl/bin", import.meta.url));
@@ -54,9 +59,9 @@ function cases(spec: CommandSpec): Case[] {
   const first = spec.options[0];
   if (first) list.push({ what: `--${misspelled(first.name)}`, args: [`--${misspelled(first.name)}`], code: 2, stderr: [`Did you mean --${first.name}?`] });
   for (const option of spec.options) {
-    for (const value of badValues[option.kind]) {
-      list.push({ what: `--${option.name}=${JSON.stringify(value)}`, args: [`--${option.name}=${value}`], code: 2, stderr: [`--${option.name}`] });
-    }
+    // One bad value per option as a process; every bad value is also parsed in process below.
+    const value = badValues[option.kind][0]!;
+    list.push({ what: `--${option.name}=${JSON.stringify(value)}`, args: [`--${option.name}=${value}`], code: 2, stderr: [`--${option.name}`] });
     if (option.kind !== "flag") list.push({ what: `--${option.name} without a value`, args: [`--${option.name}`], code: 2, stderr: [`--${option.name}`, "argument missing"] });
   }
   return list;
@@ -133,6 +138,19 @@ t.test("every entry point: help, version and misuse, before anything happens", a
 
   t.same(server.requests, [], "no request reached the API server");
   t.notOk(existsSync(join(talosState, "calls.json")), "talosctl was never called");
+});
+
+t.test("every bad value of every typed option, parsed in process: exit 2 and a line naming the flag", async (t) => {
+  for (const spec of commands) {
+    for (const option of spec.options) {
+      for (const value of badValues[option.kind]) {
+        const errors: string[] = [];
+        const parsed = parseCommandLine(spec.name, [`--${option.name}=${value}`], { version: "0.0.0", streams: { stdout: () => undefined, stderr: (text) => void errors.push(text) } });
+        t.same(parsed, { ok: false, exitCode: 2 }, `${spec.name} --${option.name}=${JSON.stringify(value)}`);
+        t.match(errors.join(""), `--${option.name}`);
+      }
+    }
+  }
 });
 
 t.test("strict values: a flag is true alone or =true, false only when said, and options combine sensibly", async (t) => {
