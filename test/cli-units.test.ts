@@ -70,8 +70,8 @@ t.test("confirmation: names what goes, --yes answers, no terminal means no, the 
   const right = await ask(tty(), false, "cp-0\n");
   t.same(right.answer, { confirmed: true });
   t.match(right.written, "Type the name (cp-0) to confirm: ");
-  t.same((await ask(tty(), false, "cp-1\n")).answer, { confirmed: false, why: "not confirmed" });
-  t.same((await ask(tty(), false, "")).answer, { confirmed: false, why: "not confirmed (no answer)" });
+  t.same((await ask(tty(), false, "cp-1\n")).answer, { confirmed: false, why: 'the answer was "cp-1", not "cp-0"' });
+  t.same((await ask(tty(), false, "")).answer, { confirmed: false, why: "no answer" });
 });
 
 t.test("--out: new, empty or hangar's own folder; never a file hangar did not write", async (t) => {

@@ -25,7 +25,13 @@ t.test("the only node: confirmation, --graceful=false, back to maintenance, inst
   t.equal(silent.status, 1, "no answer (stdin closed) is a no");
   t.same(resets(lab.calls()), []);
 
-  const confirmed = await lab.run("reset", ["--yes"]);
+  const typo = await lab.run("reset", [], { input: "home-01\n", tty: true });
+  t.equal(typo.status, 1, "at a terminal, a wrong name is a no");
+  t.match(typo.stdout, "Type the name (home-01-cp-0) to confirm: ");
+  t.match(typo.stdout, 'Not confirmed: the answer was "home-01", not "home-01-cp-0"; nothing was reset.');
+  t.same(resets(lab.calls()), []);
+
+  const confirmed = await lab.run("reset", [], { input: "home-01-cp-0\n", tty: true });
   t.equal(confirmed.status, 0, confirmed.stderr);
   t.same(resets(lab.calls()), [
     [

@@ -30,8 +30,11 @@ export async function confirmDestruction(request: Confirmation, io: ConfirmIO): 
   io.write(`Type ${request.typed === "yes" ? "yes" : `the name (${request.typed})`} to confirm: `);
   const lines = createInterface({ input: io.input, terminal: false });
   try {
-    for await (const line of lines) return line.trim() === request.typed ? { confirmed: true } : { confirmed: false, why: "not confirmed" };
-    return { confirmed: false, why: "not confirmed (no answer)" };
+    for await (const line of lines) {
+      const answer = line.trim();
+      return answer === request.typed ? { confirmed: true } : { confirmed: false, why: `the answer was ${JSON.stringify(answer)}, not ${JSON.stringify(request.typed)}` };
+    }
+    return { confirmed: false, why: "no answer" };
   } finally {
     lines.close();
   }
