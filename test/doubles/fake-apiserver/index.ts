@@ -317,6 +317,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     const initialEvents = query.sendInitialEvents === "true";
     const since = !initialEvents && query.resourceVersion && query.resourceVersion !== "0" ? Number(query.resourceVersion) : undefined;
     const write = (event: Json) => res.write(JSON.stringify(event) + "\n");
+    if (since !== undefined && since < store.oldestWatchable) {
+      // As the API server does: 200, then one ERROR event carrying 410 Expired; the client relists.
+      write({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", status: "Failure", message: `too old resource version: ${since} (${store.oldestWatchable})`, reason: "Expired", code: 410 } });
+      res.end();
+      return;
+    }
     const bookmark = (annotations?: Record<string, string>) =>
       write({ type: "BOOKMARK", object: { kind: kind.kind, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.resourceVersion), ...(annotations && { annotations }) } } });
     const stop = store.watch(
