@@ -1,8 +1,8 @@
 // The one command-line parser every hangar entry point uses, on commander: --help/-h with a
 // usage line, every option and examples; --version; typed values; unknown options and stray
 // words refused with a suggestion and exit code 2 before the command does anything.
-import { Command, CommanderError, InvalidArgumentError, Option, type Help } from "commander";
-import { camel, commandSpec, commands, commonOptions, type CommandSpec, type OptionSpec } from "./commands.ts";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { commandSpec, commands, commonOptions, type CommandSpec, type OptionSpec } from "./commands.ts";
 import { closest, parseBoolean, parseDuration, parseNonEmpty, parsePositiveInteger, ValueError } from "./values.ts";
 import { interfaceNameProblem } from "../homelab/rules.ts";
 
@@ -171,6 +171,3 @@ export function parseSubcommand(argv: readonly string[], options: ProgramOptions
   if (!chosen) return { ok: false, exitCode: usageExitCode };
   return { ok: true, ...chosen };
 }
-
-export type { Help };
-export { camel };
