@@ -1,12 +1,15 @@
-// Deploying the add-ons (shared by deploy.mjs and up.mjs): the applier from dist/lib/kube with
-// progress on stdout, Ctrl-C wired to a clean stop, and a summary at the end.
+// Deploying the add-ons (shared by deploy, diff and up): the applier from dist/lib/kube with
+// progress on stdout, Ctrl-C wired to a clean stop, a question before anything is pruned, and
+// a summary at the end.
 import { chalk } from "zx";
 import { importDist } from "./flights.mjs";
 
-export async function deployAddons(flights, { kubeconfig, context, flags = {} }) {
+/** `options` are the parsed command line (camelCase); `kubeconfig`/`context` choose the cluster. */
+export async function deployAddons(flights, options) {
   const { KubeClient } = await importDist("kube/client.js");
-  const { deployFlights, defaultDeployOptions } = await importDist("kube/deploy.js");
+  const { deployFlights, defaultDeployOptions, pendingPrunes } = await importDist("kube/deploy.js");
   const { progressReporter, summaryLines } = await importDist("kube/report.js");
+  const { confirmDestruction } = await importDist("cli/confirm.js");
   const abort = new AbortController();
   const onInterrupt = () => {
     console.error(chalk.yellow("\ninterrupted: stopping now; no release record is half-written and a re-run converges"));
@@ -14,25 +17,34 @@ export async function deployAddons(flights, { kubeconfig, context, flags = {} })
   };
   process.once("SIGINT", onInterrupt);
   const client = await KubeClient.create({
-    kubeconfig,
-    context,
+    kubeconfig: options.kubeconfig,
+    context: options.context,
     onRetry: (error, wait) => console.error(chalk.dim(`retrying in ${wait} ms: ${error.message}`)),
   });
-  const options = {
+  const deployOptions = {
     ...defaultDeployOptions,
-    forceConflicts: Boolean(flags["force-conflicts"]),
-    forceOwnership: Boolean(flags["force-ownership"]),
-    dryRun: Boolean(flags["dry-run"]),
-    diff: Boolean(flags.diff),
-    removeCrds: Boolean(flags["remove-crds"]),
-    removeNamespaces: Boolean(flags["remove-namespaces"]),
-    timeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : defaultDeployOptions.timeoutMs,
+    forceConflicts: options.forceConflicts === true,
+    forceOwnership: options.forceOwnership === true,
+    dryRun: options.dryRun === true,
+    diff: options.diff === true,
+    removeCrds: options.removeCrds === true,
+    removeNamespaces: options.removeNamespaces === true,
+    timeoutMs: options.timeout ?? defaultDeployOptions.timeoutMs,
     signal: abort.signal,
   };
-  const started = performance.now();
-  const report = progressReporter({ isTTY: Boolean(process.stdout.isTTY), write: (text) => process.stdout.write(text) });
   try {
-    const summaries = await deployFlights(client, flights, options, report);
+    if (!deployOptions.dryRun && !deployOptions.diff) {
+      // Pruning deletes objects: name them and ask before anything at all is written.
+      const doomed = await pendingPrunes(client, flights, deployOptions);
+      if (doomed.length > 0) {
+        const destroys = [`This deploy deletes ${doomed.length} object${doomed.length === 1 ? "" : "s"} the flights no longer render:`, ...doomed.map((id) => `  ${id}`)];
+        const answer = await confirmDestruction({ destroys, typed: "yes", yes: options.yes === true }, { input: process.stdin, write: (text) => process.stdout.write(text) });
+        if (!answer.confirmed) throw new Error(`Not confirmed: ${answer.why}; nothing was deployed or deleted.`);
+      }
+    }
+    const started = performance.now();
+    const report = progressReporter({ isTTY: Boolean(process.stdout.isTTY), colour: options.colour === true, write: (text) => process.stdout.write(text) });
+    const summaries = await deployFlights(client, flights, deployOptions, report);
     console.log(`\n${chalk.bold("summary")} (${((performance.now() - started) / 1000).toFixed(1)}s, ${client.requests} API requests)`);
     summaryLines(summaries).forEach((line) => console.log(`  ${line}`));
     return summaries;

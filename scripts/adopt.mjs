@@ -5,15 +5,16 @@
 // deploys with hangar's field manager taking ownership, drops Helm's marks, and deletes Helm's
 // release records last. Prints the `terraform state rm` lines Terraform needs afterwards.
 // --terraform NAME=ADDRESS (repeatable): the address of a Helm release or object in your
-// Terraform state, e.g. --terraform metallb='helm_release.metallb'. --plan: print and stop.
+// Terraform state, e.g. --terraform metallb=helm_release.metallb. --plan: print and stop.
 // Exit 0 done (or nothing to do), 1 on failure, 2 on misuse or a refused confirmation.
-import { readFile } from "node:fs/promises";
-import { createInterface } from "node:readline/promises";
-import { argv, chalk } from "zx";
+import { chalk } from "zx";
 import { importDist, importPlanner } from "./flights.mjs";
+import { commandLine } from "./cli.mjs";
+import { loadDeclaration } from "./talos.mjs";
+
+const options = await commandLine("adopt");
 
 async function main() {
-  const { parseHomelab } = await importDist("homelab/load.js");
   const { renderPlan } = await importPlanner();
   const { KubeClient } = await importDist("kube/client.js");
   const { defaultDeployOptions } = await importDist("kube/deploy.js");
@@ -23,19 +24,23 @@ async function main() {
   const { formatPlan } = await importDist("takeover/report.js");
   const { terraformCommands, terraformLines } = await importDist("takeover/terraform.js");
 
-  const addresses = terraformAddresses(argv.terraform);
-  const configPath = argv.config ?? "homelab.yaml";
-  const flights = renderPlan(parseHomelab(await readFile(configPath, "utf8"), configPath).homelab);
-  const client = await KubeClient.create({ kubeconfig: argv.kubeconfig, context: argv.context });
+  const { confirmDestruction } = await importDist("cli/confirm.js");
+  const addresses = options.terraform ?? {};
+  const flights = renderPlan(await loadDeclaration(options.config));
+  const client = await KubeClient.create({ kubeconfig: options.kubeconfig, context: options.context });
   const fieldManager = defaultDeployOptions.fieldManager;
 
   const plan = await planTakeover(client, flights, { fieldManager });
   formatPlan(plan).forEach((line) => console.log(line));
   const terraform = terraformCommands(terraformLines(plan, addresses));
   const nothing = !plan.objects.some((object) => object.action === "adopt") && plan.releases.length === 0 && plan.prune.length === 0;
-  if (nothing || argv.plan) return;
-  if (!(await confirmed())) {
-    console.error("nothing changed");
+  if (nothing || options.plan) return;
+  const answer = await confirmDestruction(
+    { destroys: ["\nTake over these objects? Helm's release records are deleted once everything is ready."], typed: "yes", yes: options.yes === true },
+    { input: process.stdin, write: (text) => process.stdout.write(text) },
+  );
+  if (!answer.confirmed) {
+    console.error(`Not confirmed: ${answer.why} (or --plan to only print the plan); nothing changed.`);
     process.exitCode = 2;
     return;
   }
@@ -45,7 +50,7 @@ async function main() {
     console.error(chalk.yellow("\ninterrupted: Helm's release records are deleted last, so a re-run of adopt converges"));
     abort.abort(new Error("interrupted"));
   });
-  const deploy = { ...defaultDeployOptions, timeoutMs: argv.timeout ? Number(argv.timeout) * 1000 : defaultDeployOptions.timeoutMs, signal: abort.signal };
+  const deploy = { ...defaultDeployOptions, timeoutMs: options.timeout, signal: abort.signal };
   const progress = progressReporter({ isTTY: Boolean(process.stdout.isTTY), write: (text) => process.stdout.write(text) });
   const report = (event) => (event.type === "takeover" ? console.log(`  ${event.step.padEnd(9)} ${event.what}`) : progress(event));
   const result = await executeTakeover(client, flights, plan, { deploy, previousManagers: defaultPreviousManagers }, report);
@@ -56,33 +61,7 @@ async function main() {
   }
 }
 
-/** --terraform NAME=ADDRESS, once or several times. */
-function terraformAddresses(value) {
-  const pairs = value === undefined ? [] : [value].flat();
-  return Object.fromEntries(
-    pairs.map((pair) => {
-      const at = String(pair).indexOf("=");
-      if (at <= 0) usage(`--terraform ${pair}: expected NAME=ADDRESS, e.g. --terraform metallb=helm_release.metallb`);
-      return [String(pair).slice(0, at), String(pair).slice(at + 1)];
-    }),
-  );
-}
-
-async function confirmed() {
-  if (argv.yes) return true;
-  if (!process.stdin.isTTY) usage("not a terminal: re-run with --yes to take over, or --plan to only print the plan");
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await prompt.question("\nTake over these objects? Helm's records are deleted once everything is ready. [y/N] ");
-  prompt.close();
-  return /^y(es)?$/i.test(answer.trim());
-}
-
-function usage(message) {
-  console.error(chalk.red(message));
-  process.exit(2);
-}
-
 main().catch((err) => {
-  console.error(chalk.red(err.code === "ENOENT" ? `${err.path}: cannot read the declaration (ENOENT)` : err.message));
+  console.error(chalk.red(err.message));
   process.exit(1);
 });

@@ -12,13 +12,17 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { stringify } from "yaml";
-import { KubeClient } from "../lib/kube/client.ts";
-import { splitPreStages } from "../lib/kube/prepare.ts";
-import { requestedAddress } from "../lib/kube/readiness.ts";
-import { deploy, examplePlan, fastRetry } from "../test/helpers/cluster.ts";
-import { startRealApiServer } from "../test/helpers/real-apiserver.ts";
-import { ControllerPlayer } from "../test/helpers/play-controllers.ts";
-import { realTool } from "../test/helpers/tools.ts";
+import { commandLine } from "./cli.mjs";
+
+await commandLine("bench-deploy-real");
+// TypeScript modules: loaded after the command line is checked (they need tsx).
+const { KubeClient } = await import("../lib/kube/client.ts");
+const { splitPreStages } = await import("../lib/kube/prepare.ts");
+const { requestedAddress } = await import("../lib/kube/readiness.ts");
+const { deploy, examplePlan, fastRetry } = await import("../test/helpers/cluster.ts");
+const { startRealApiServer } = await import("../test/helpers/real-apiserver.ts");
+const { ControllerPlayer } = await import("../test/helpers/play-controllers.ts");
+const { realTool } = await import("../test/helpers/tools.ts");
 
 const run = promisify(execFile);
 const ms = (value) => `${Math.round(value)} ms`;

@@ -1,22 +1,32 @@
 #!/usr/bin/env node
 // Benchmark (not a test), against the fake API server in this process: (1) a full deploy of the
-// example beside kubectl apply --server-side + kubectl wait of the same objects, (2) a no-op
+// example beside kubectl apply --server-side + kubectl wait of the same objects (the pinned
+// kubectl of `npm run tools` when built, else the one on PATH), with their ratio, (2) a no-op
 // re-run, (3) how fast the next stage starts after a readiness gate turns true.
 // Run with `node --import tsx scripts/bench-deploy.mjs` (npm run bench does).
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { stringify } from "yaml";
-import { deploy, examplePlan, fakeCluster } from "../test/helpers/cluster.ts";
-import { splitPreStages } from "../lib/kube/prepare.ts";
-import { readiness } from "../lib/kube/readiness.ts";
+import { commandLine } from "./cli.mjs";
+
+await commandLine("bench-deploy");
+// TypeScript test doubles: loaded after the command line is checked (they need tsx).
+const { deploy, examplePlan, fakeCluster } = await import("../test/helpers/cluster.ts");
+const { splitPreStages } = await import("../lib/kube/prepare.ts");
+const { requestedAddress } = await import("../lib/kube/readiness.ts");
+const { toolsDir, toolVersion } = await import("../test/helpers/tools.ts");
+
+const kubectlTool = join(toolsDir(), `kubectl-${toolVersion("kubectl")}`);
 
 const run = (command, args, options) => promisify(execFile)(command, args, options);
 const ms = (value) => `${Math.round(value)} ms`;
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+
+let hangarWall = 0;
 
 // (1) and (3): hangar's applier.
 {
@@ -24,6 +34,7 @@ const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(val
   const started = performance.now();
   await deploy(client, examplePlan());
   const wall = performance.now() - started;
+  hangarWall = wall;
   const writes = server.requests.filter((r) => r.mutating).length;
   console.log(`full deploy (hangar): ${ms(wall)}, ${server.requests.length} requests (${writes} writes, ${server.requests.filter((r) => r.dryRun).length} dry runs, ${server.requests.filter((r) => r.watch).length} watches)`);
 
@@ -43,16 +54,17 @@ const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(val
   await server.close();
 }
 
-// (1) beside: kubectl apply --server-side per stage, retrying what the webhook refuses, then
-// waiting with kubectl. `kubectl wait` never returns against the fake API server (its informer
-// lists and watches but never reports the condition; not diagnosed), so the peer polls
-// `kubectl get -o json` once a second with the same readiness rules instead.
+// (1) beside: kubectl apply --server-side per stage (validation on), retrying what the webhook
+// refuses every 2 s, then `kubectl wait` for every object of the stage that has a readiness
+// rule: what a careful shell script does. kubectl has no wait for a webhook's caBundle, hence
+// the retries.
 {
+  const kubectlPath = existsSync(kubectlTool) ? kubectlTool : "kubectl";
   const { server, kubeconfig } = await fakeCluster();
   const dir = mkdtempSync(join(tmpdir(), "hangar-bench-"));
-  const kubectl = (...args) => run("kubectl", ["--kubeconfig", kubeconfig, ...args], { timeout: 30_000 });
+  const kubectl = (...args) => run(kubectlPath, ["--kubeconfig", kubeconfig, ...args], { timeout: 180_000 });
   let refused = 0;
-  let polls = 0;
+  let waits = 0;
   const started = performance.now();
   for (const flight of examplePlan()) {
     for (const [index, stage] of splitPreStages(flight.stages).entries()) {
@@ -60,7 +72,7 @@ const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(val
       writeFileSync(file, stage.map((r) => stringify(r)).join("---\n"));
       for (;;) {
         try {
-          await kubectl("apply", "--server-side", "--validate=false", "--field-manager=kubectl-bench", "-n", flight.namespace, "-f", file);
+          await kubectl("apply", "--server-side", "--field-manager=kubectl-bench", "-n", flight.namespace, "-f", file);
           break;
         } catch (error) {
           if (!/failed calling webhook/.test(error.stderr)) throw error;
@@ -68,21 +80,44 @@ const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(val
           await new Promise((resolve) => setTimeout(resolve, 2000));
         }
       }
-      for (const r of stage) {
-        if (!["CustomResourceDefinition", "Deployment", "DaemonSet", "Job", "Service"].includes(r.kind)) continue;
-        const scope = r.kind === "CustomResourceDefinition" ? [] : ["-n", r.metadata.namespace ?? flight.namespace];
-        for (;;) {
-          polls += 1;
-          const live = await kubectl("get", `${r.kind.toLowerCase()}/${r.metadata.name}`, ...scope, "-o", "json").then((out) => JSON.parse(out.stdout), () => undefined);
-          if (!live ? r.kind === "Job" : readiness(live).ready) break;
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-        }
-      }
+      const conditions = stage.map((r) => waitArgs(r, flight.namespace)).filter(Boolean);
+      waits += conditions.length;
+      await Promise.all(
+        conditions.map((args) =>
+          kubectl("wait", ...args, "--timeout=120s").catch((error) => {
+            // A Job whose TTL already removed it after completing is done.
+            if (!(args[1].startsWith("job/") && /NotFound|not found/.test(error.stderr))) throw error;
+          }),
+        ),
+      );
     }
   }
   const wall = performance.now() - started;
   console.log(
-    `full deploy (kubectl apply --server-side + kubectl get polling): ${ms(wall)}, ${server.requests.length} requests; ${refused} applies refused by the webhook and retried after 2 s; ${polls} readiness polls`,
+    `full deploy (kubectl ${kubectlPath === kubectlTool ? toolVersion("kubectl") : "from PATH"} apply --server-side + kubectl wait): ${ms(wall)}, ${server.requests.length} requests; ${refused} applies refused by the webhook and retried after 2 s; ${waits} kubectl waits`,
   );
+  console.log(`ratio kubectl / hangar: ${(wall / hangarWall).toFixed(2)}x (same fake API server, same controller delays)`);
   await server.close();
+}
+
+/** `kubectl wait` arguments for one object, or undefined when nothing needs waiting for. */
+function waitArgs(resource, namespace) {
+  const name = resource.metadata.name;
+  const scope = ["-n", resource.metadata.namespace ?? namespace];
+  switch (resource.kind) {
+    case "CustomResourceDefinition":
+      return ["--for=condition=Established", `crd/${name}`];
+    case "Deployment":
+      return ["--for=condition=Available", `deployment/${name}`, ...scope];
+    case "DaemonSet":
+      return ["--for=jsonpath={.status.numberReady}=1", `daemonset/${name}`, ...scope];
+    case "Job":
+      return ["--for=condition=Complete", `job/${name}`, ...scope];
+    case "Service": {
+      const ip = resource.spec?.type === "LoadBalancer" ? requestedAddress(resource) : undefined;
+      return ip ? [`--for=jsonpath={.status.loadBalancer.ingress[0].ip}=${ip}`, `service/${name}`, ...scope] : undefined;
+    }
+    default:
+      return undefined;
+  }
 }

@@ -7,6 +7,9 @@ import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { importDist, importPlanner, root } from "./flights.mjs";
+import { commandLine } from "./cli.mjs";
+
+await commandLine("bench-flights");
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const { parseHomelab } = await importDist("homelab/load.js");

@@ -9,6 +9,9 @@ import { join } from "node:path";
 import { WASI } from "node:wasi";
 import { gzipSync } from "node:zlib";
 import { importDist, importPlanner, root } from "./flights.mjs";
+import { commandLine } from "./cli.mjs";
+
+await commandLine("bench-wasm");
 
 process.removeAllListeners("warning");
 const runs = Number(process.env.BENCH_RUNS ?? 10);

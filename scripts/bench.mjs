@@ -4,6 +4,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./flights.mjs";
+import { commandLine } from "./cli.mjs";
+
+await commandLine("bench");
 
 const parts = ["bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs", "bench-deploy-real.mjs"];
 let failed = false;

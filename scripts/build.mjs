@@ -4,10 +4,24 @@
 import { readdirSync, existsSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const jsOnly = process.argv.includes("--js");
+// The build makes dist/lib/cli, so it cannot use it: node's own strict parser, same rules
+// (--help exits 0 without acting, anything unknown exits 2).
+let jsOnly;
+try {
+  const { values } = parseArgs({ options: { js: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+  if (values.help) {
+    console.log("Usage: scripts/build.mjs [--js]\n\nBuild the flights to dist/flights/, lib/ to dist/lib/ and (without --js) the flights to dist/wasm/.\n\nOptions:\n  --js        JavaScript only, no WebAssembly\n  -h, --help  show this help and exit\n\nExample:\n  scripts/build.mjs --js");
+    process.exit(0);
+  }
+  jsOnly = values.js === true;
+} catch (error) {
+  console.error(`error: ${error.message}\n(run scripts/build.mjs --help for usage)`);
+  process.exit(2);
+}
 
 function flightNames() {
   return readdirSync(join(root, "flights"), { withFileTypes: true })

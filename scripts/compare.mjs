@@ -3,11 +3,13 @@
 // process from homelab.yaml (or --config FILE) and the helmfile side with `helmfile template`
 // (helmfile and helm on PATH), or reads already rendered manifests with --reference DIR.
 // Prints the report; exit 0 when every difference is declared, 1 when one is not, 2 on error.
-import { argv, chalk, fs, path, os, which, $ } from "zx";
+import { chalk, fs, path, os, which, $ } from "zx";
 import { importDist, importPlanner, root } from "./flights.mjs";
+import { commandLine } from "./cli.mjs";
 
-const configPath = argv.config ?? path.join(root, "homelab.yaml");
-const helmfilePath = argv.helmfile ?? path.join(root, "helmfile.yaml");
+const options = await commandLine("compare");
+const configPath = options.config ?? path.join(root, "homelab.yaml");
+const helmfilePath = options.helmfile ?? path.join(root, "helmfile.yaml");
 
 async function main() {
   const { parseHomelab } = await importDist("homelab/load.js");
@@ -26,9 +28,9 @@ async function main() {
 
   start = performance.now();
   let upstream, label, source;
-  if (argv.reference) {
-    upstream = releasesFromFiles(await manifestFiles(argv.reference, isManifestPath), argv.reference);
-    [label, source] = ["reference", `rendered manifests in ${argv.reference}`];
+  if (options.reference) {
+    upstream = releasesFromFiles(await manifestFiles(options.reference, isManifestPath), options.reference);
+    [label, source] = ["reference", `rendered manifests in ${options.reference}`];
   } else {
     const out = await helmfileTemplate(configText);
     const rendered = releasesFromFiles(await manifestFiles(out, isManifestPath), out);

@@ -1,21 +1,22 @@
 #!/usr/bin/env node
 // hangar deploy: every flight of homelab.yaml onto the cluster of the current kubeconfig
 // (--kubeconfig, --context), in dependency order, with readiness gates, a release record per
-// flight and pruning. --dry-run: server dry run only; --diff: what would change.
-import { readFile } from "node:fs/promises";
-import { argv, chalk } from "zx";
-import { importDist, importPlanner } from "./flights.mjs";
+// flight and pruning (asked first). --dry-run: server dry run only; --diff: what would change.
+import { chalk } from "zx";
+import { importPlanner } from "./flights.mjs";
+import { commandLine } from "./cli.mjs";
+import { loadDeclaration } from "./talos.mjs";
 import { deployAddons } from "./addons.mjs";
 
+const options = await commandLine("deploy");
+
 async function main() {
-  const { parseHomelab } = await importDist("homelab/load.js");
   const { renderPlan } = await importPlanner();
-  const configPath = argv.config ?? "homelab.yaml";
-  const flights = renderPlan(parseHomelab(await readFile(configPath, "utf8"), configPath).homelab);
-  await deployAddons(flights, { kubeconfig: argv.kubeconfig, context: argv.context, flags: argv });
+  const flights = renderPlan(await loadDeclaration(options.config));
+  await deployAddons(flights, options);
 }
 
 main().catch((err) => {
-  console.error(chalk.red(err.code === "ENOENT" ? `${err.path}: cannot read the declaration (ENOENT)` : err.message));
+  console.error(chalk.red(err.message));
   process.exit(1);
 });

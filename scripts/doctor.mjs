@@ -3,14 +3,16 @@
 // answers HTTP and the Kubernetes API answers at all. --watch keeps probing and reports the
 // moment an answer changes: DHCP conflicts show up minutes after MetalLB starts announcing.
 import { connect } from "node:net";
-import { argv, chalk, fs, path, $ } from "zx";
+import { chalk, fs, path, $ } from "zx";
 import { importDist } from "./flights.mjs";
+import { commandLine } from "./cli.mjs";
 import { stateDirFor } from "./talos.mjs";
 
 $.verbose = false;
+const options = await commandLine("doctor");
 
 async function main() {
-  const config = argv.config ?? "homelab.yaml";
+  const config = options.config;
   const { parseHomelab } = await importDist("homelab/load.js");
   const { parseArpScan, arpScanArgs } = await importDist("net/arp-scan.js");
   const { probeTargets, diagnose, changes } = await importDist("net/diagnose.js");
@@ -22,7 +24,7 @@ async function main() {
   const targets = probeTargets({ ...homelab, nodes: homelab.nodes.map((node) => ({ ...node, mac: declaredMacs.get(node.name) })) });
   const nodeMacs = new Set(declaredMacs.values());
   const probe = async () => {
-    const result = await $`arp-scan ${arpScanArgs(argv.interface, targets.map((target) => target.ip))}`.nothrow();
+    const result = await $`arp-scan ${arpScanArgs(options.interface, targets.map((target) => target.ip))}`.nothrow();
     if (result.exitCode !== 0) throw new Error(`arp-scan failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n")[0]}; it needs root (or CAP_NET_RAW) and --interface on the LAN`);
     return parseArpScan(result.stdout);
   };
@@ -33,9 +35,9 @@ async function main() {
   let answers = await probe();
   let problems = report(diagnose(targets, answers, nodeMacs));
   problems += await checkServices(homelab);
-  const rounds = argv.watch ? Number(argv.count ?? Infinity) : 0;
+  const rounds = options.watch ? options.count ?? Infinity : 0;
   for (let round = 1; round < rounds; round++) {
-    await new Promise((resolve) => setTimeout(resolve, Number(argv.interval ?? 5) * 1000));
+    await new Promise((resolve) => setTimeout(resolve, options.interval));
     const next = await probe();
     const changed = changes(answers, next, targets);
     for (const line of changed) console.log(chalk.yellow(`changed: ${line}`));
@@ -75,7 +77,7 @@ function report(findings) {
 /** The ingress should answer HTTP with ingress-nginx's default 404; the API endpoint should accept connections. */
 async function checkServices(homelab) {
   let problems = 0;
-  const timeout = Number(argv.timeout ?? 3) * 1000;
+  const timeout = options.timeout;
   const ingress = homelab.addons.ingressNginx.address;
   try {
     const response = await fetch(`http://${ingress}/`, { signal: AbortSignal.timeout(timeout), redirect: "manual" });

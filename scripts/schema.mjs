@@ -3,6 +3,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { importDist, root } from "./flights.mjs";
+import { commandLine } from "./cli.mjs";
+
+await commandLine("schema");
 
 const { homelabJsonSchema } = await importDist("homelab/json-schema.js");
 writeFileSync(join(root, "homelab.schema.json"), homelabJsonSchema());

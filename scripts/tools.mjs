@@ -26,13 +26,18 @@ function goBuild(tool, output) {
   });
 }
 
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(`Usage: scripts/tools.mjs [tool ...]\n\nBuilds the test tools (default: all of ${Object.keys(versions).join(", ")}) into ${cache}, once per version.`);
+  process.exit(0);
+}
+const unknown = args.find((tool) => !versions[tool]);
+if (unknown) {
+  console.error(`tools: no tool named ${unknown}; known: ${Object.keys(versions).join(", ")}`);
+  process.exit(2);
+}
 mkdirSync(cache, { recursive: true });
-const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(versions);
-for (const tool of wanted) {
-  if (!versions[tool]) {
-    console.error(`tools: no tool named ${tool}; known: ${Object.keys(versions).join(", ")}`);
-    process.exit(2);
-  }
+for (const tool of args.length > 0 ? args : Object.keys(versions)) {
   const { version } = versions[tool];
   const path = join(cache, `${tool}-${version}`);
   if (!existsSync(path)) {

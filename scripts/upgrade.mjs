@@ -2,15 +2,16 @@
 // hangar upgrade: brings installed nodes to homelab.yaml's Talos version, extensions and
 // Kubernetes version (what up.mjs also does on every run), without installing new nodes or
 // touching the add-ons. Equal versions and schematics mean nothing happens.
-import { argv, chalk } from "zx";
+import { chalk } from "zx";
+import { commandLine } from "./cli.mjs";
 import { consoleIO, loadDeclaration, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
 
-const configPath = argv.config ?? "homelab.yaml";
+const options = await commandLine("upgrade");
 
 async function main() {
-  const homelab = await loadDeclaration(configPath);
+  const homelab = await loadDeclaration(options.config);
   const talos = await loadTalos();
-  const layout = talos.stateLayout(stateDirFor(configPath));
+  const layout = talos.stateLayout(stateDirFor(options.config));
   const tailscaleAuthKey = await tailscaleKeyFor(talos, homelab, layout);
   const { changes } = await talos.convergeTalos(homelab, layout, consoleIO(talos), { tailscaleAuthKey, upgradeOnly: true });
   console.log(

@@ -21,7 +21,7 @@ t.test("adopt.mjs: the plan, --yes required off a terminal, then the takeover an
   const refused = await run(process.execPath, args, { env }).catch((error) => error);
   t.equal(refused.code, 2);
   t.match(refused.stdout, /pods restarted: none/);
-  t.equal(refused.stderr.trim(), "not a terminal: re-run with --yes to take over, or --plan to only print the plan");
+  t.match(refused.stderr.trim(), /^Not confirmed: no terminal to ask on \(stdin is not a TTY\); re-run with --yes to confirm \(or --plan to only print the plan\); nothing changed\.$/);
   t.same(server.requests.filter((request) => request.mutating), [], "nothing written before confirmation");
 
   const done = await run(process.execPath, [...args, "--yes", "--terraform", "metallb=module.lab.helm_release.metallb"], { env });
@@ -39,5 +39,6 @@ t.test("adopt.mjs: a malformed --terraform is misuse, exit 2", async (t) => {
   t.teardown(() => server.close());
   const result = await run(process.execPath, [script, "--kubeconfig", kubeconfig, "--config", examplePath, "--terraform", "metallb"], { env }).catch((error) => error);
   t.equal(result.code, 2);
-  t.equal(result.stderr.trim(), "--terraform metallb: expected NAME=ADDRESS, e.g. --terraform metallb=helm_release.metallb");
+  t.match(result.stderr, /^error: --terraform "metallb": expected NAME=VALUE, e\.g\. metallb=helm_release\.metallb\n/);
+  t.same(server.requests, [], "misuse sends nothing to the cluster");
 });

@@ -37,6 +37,18 @@ t.teardown(async () => {
 
 const get = (path: string) => client.json("GET", path);
 
+t.test("on the fresh server, a dry run and a diff of the whole example would create everything and write nothing", async (t) => {
+  const flights = examplePlan();
+  for (const mode of [{ dryRun: true }, { diff: true }]) {
+    const before = server.audit().length;
+    const { summaries } = await deploy(client, flights, mode);
+    t.same(summaries.map((s) => s.counts["would create"]), flights.map(objectCount), `${Object.keys(mode)[0]}: every object would be created`);
+    const writes = server.audit().slice(before).filter((e) => mutating.has(e.verb) && !e.requestURI.includes("dryRun=All"));
+    t.same(writes.map((e) => `${e.verb} ${e.requestURI}`), [], `${Object.keys(mode)[0]}: nothing written`);
+  }
+  await t.rejects(get("/api/v1/namespaces/metallb-system"), { status: 404 }, "not even the namespace");
+});
+
 t.test("the example's MetalLB and ingress-nginx deploy end to end on a real API server", async (t) => {
   const flights = plan();
   const { summaries, events } = await deploy(client, flights);

@@ -152,7 +152,7 @@ t.test("--dry-run and --diff write nothing", async (t) => {
   t.match((diff as { text: string }).text, /\+ data\.excludel2\.yaml: "announcedInterfacesToExclude: \[\]\\n"/);
 });
 
-async function until(predicate: () => unknown, timeoutMs = 5000): Promise<void> {
+async function until(predicate: () => unknown, timeoutMs = 60_000): Promise<void> {
   const end = performance.now() + timeoutMs;
   while (!predicate()) {
     if (performance.now() > end) throw new Error("condition not met in time");

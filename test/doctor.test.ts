@@ -72,7 +72,12 @@ t.test("on a LAN of network namespaces", { skip }, async (t) => {
   });
   const nodeMac = lan.addHost("node", ["192.0.2.2/24", "192.0.2.3/32"]);
   children.push(spawn("ip", ["netns", "exec", `${lan.probe.replace(/-probe$/, "")}-node`, "python3", "-c", services], { stdio: "ignore" }));
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Until the node's HTTP and API ports accept connections from the LAN (however long a busy machine takes).
+  const listening = "import socket\nfor port in (80, 6443): socket.create_connection(('192.0.2.2', port), 1).close()";
+  for (let attempt = 0; spawnSync("ip", ["netns", "exec", lan.probe, "python3", "-c", listening]).status !== 0; attempt++) {
+    if (attempt > 600) throw new Error("the node's services never started listening");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const dir = t.testdir();
   const config = join(dir, "homelab.yaml");
   const run = (...args: string[]) =>

@@ -2,7 +2,7 @@
 // writes inputs and exact outputs, and prints the plan in dependency order.
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { builtFlight } from "./helpers/dist.ts";
@@ -52,4 +52,22 @@ t.test("a missing declaration file is one clear line", async (t) => {
   const run = up("--dry-run", "--config", "/nonexistent/homelab.yaml");
   t.equal(run.status, 1);
   t.equal(run.stderr, "/nonexistent/homelab.yaml: cannot read the declaration (ENOENT)\n");
+});
+
+t.test("--out refuses a folder of someone else's files before rendering, and re-runs into its own", async (t) => {
+  const dir = t.testdir();
+  const mine = join(dir, "notes");
+  mkdirSync(join(mine, "talos"), { recursive: true });
+  writeFileSync(join(mine, "talos", "my-patch.yaml"), "keep: me\n");
+  const refused = up("--dry-run", "--out", mine, "--config", examplePath);
+  t.equal(refused.status, 1);
+  t.equal(refused.stdout, "", "nothing rendered or printed");
+  t.equal(refused.stderr, `--out ${mine}: holds files hangar did not write (talos); pick a new or empty folder, or one hangar wrote before\n`);
+  t.equal(readFileSync(join(mine, "talos", "my-patch.yaml"), "utf8"), "keep: me\n");
+
+  const out = join(dir, "out");
+  t.equal(up("--dry-run", "--out", out, "--config", examplePath).status, 0);
+  const again = up("--dry-run", "--out", out, "--config", examplePath);
+  t.equal(again.status, 0, again.stderr);
+  t.ok(existsSync(join(out, "flights", "metallb.json")));
 });

@@ -42,13 +42,14 @@ t.test("watches deliver changes; conflicts have the API's message", async (t) =>
   config.loadFromFile(kubeconfig);
   server.applyAs("test", { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } });
   const seen: string[] = [];
+  const watching = server.nextRequest((request) => request.watch && request.path === "/api/v1/namespaces/demo/configmaps");
   const done = new Promise<void>((resolve) => {
     void new Watch(config).watch("/api/v1/namespaces/demo/configmaps", {}, (type, object) => {
       seen.push(`${type} ${object.metadata.name} ${object.data?.k}`);
       if (seen.length === 2) resolve();
     }, () => undefined).then((req) => t.teardown(() => req.abort()));
   });
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await watching;
   server.applyAs("a", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "demo" }, data: { k: "1" } });
   server.applyAs("a", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "demo" }, data: { k: "2" } });
   await done;
@@ -60,29 +61,37 @@ t.test("watches deliver changes; conflicts have the API's message", async (t) =>
 });
 
 t.test("simulated controllers: CRD discovery, the MetalLB webhook, LB addresses, Jobs", async (t) => {
+  // Ordered by events, never by sleeping: each step is held or awaited, so a busy machine
+  // changes how long this takes, not what it sees.
   const { server, client } = await fakeCluster({ delays: { crdEstablished: 20, rollout: 20, caBundle: 20, loadBalancer: 10, jobComplete: 10 } });
   t.teardown(() => server.close());
   const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "ipaddresspools.metallb.io" }, spec: { group: "metallb.io", names: { kind: "IPAddressPool", plural: "ipaddresspools" }, scope: "Namespaced", versions: [{ name: "v1beta1", served: true, storage: true }] } };
-  // The first request opens the TLS connection, which can outlast the 20 ms establishment delay on a busy machine.
-  await client.json("GET", "/version");
+  server.hold("crd-established");
   server.applyAs("test", crd);
   t.equal(await client.getOrUndefined("/apis/metallb.io/v1beta1"), undefined, "not served before Established");
-  await wait(80);
+  const established = server.nextGate("crd-established");
+  server.release("crd-established");
+  await established;
   t.ok((await client.json("GET", "/apis/metallb.io/v1beta1")).resources.some((r: { kind: string }) => r.kind === "IPAddressPool"));
   server.applyAs("test", { apiVersion: "v1", kind: "Namespace", metadata: { name: "metallb-system" } });
   server.applyAs("test", { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "metallb-webhook-configuration" }, webhooks: [{ name: "ipaddresspoolvalidationwebhook.metallb.io", clientConfig: { service: { name: "metallb-webhook-service", namespace: "metallb-system" } } }] });
   const poolObject = { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: "lan", namespace: "metallb-system" }, spec: { addresses: ["10.0.0.3/32"] } };
   t.throws(() => server.applyAs("test", poolObject), /failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": failed to call webhook: Post "https:\/\/metallb-webhook-service\.metallb-system\.svc:443\/validate-metallb-io-v1beta1-ipaddresspool\?timeout=10s": dial tcp 10\.96\.0\.10:443: connect: connection refused/);
+  const serving = server.nextGate("webhook-serving");
   server.applyAs("test", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "metallb-controller", namespace: "metallb-system" }, spec: { template: { spec: { containers: [{ name: "controller", image: "quay.io/metallb/controller:v0.16.1" }] } } } });
+  await serving;
   const service = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "metallb-system", annotations: { "metallb.io/loadBalancerIPs": "10.0.0.3" } }, spec: { type: "LoadBalancer" } };
+  server.hold("lb-ip-assigned");
   server.applyAs("test", service);
-  await wait(100);
-  t.notOk(server.get("v1", "Service", "metallb-system", "web")!.status, "no pool yet: pending");
+  server.release("lb-ip-assigned");
+  t.notOk(server.get("v1", "Service", "metallb-system", "web")!.status, "MetalLB's allocation ran with no pool: pending");
+  const assigned = server.nextGate("lb-ip-assigned", "Service/metallb-system/web");
   server.applyAs("test", poolObject);
-  await wait(60);
+  await assigned;
   t.same(server.get("v1", "Service", "metallb-system", "web")!.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }]);
+  const deleted = server.nextGate("job-deleted", "Job/metallb-system/once");
   server.applyAs("test", { apiVersion: "batch/v1", kind: "Job", metadata: { name: "once", namespace: "metallb-system" }, spec: { ttlSecondsAfterFinished: 0 } });
-  await wait(60);
+  await deleted;
   t.notOk(server.get("batch/v1", "Job", "metallb-system", "once"), "a finished Job with TTL 0 vanishes");
   t.same(server.events.map((e) => e.kind).filter((k) => k === "job-complete" || k === "job-deleted"), ["job-complete", "job-deleted"]);
 });
@@ -97,8 +106,6 @@ t.test("faults fire at the chosen request and are recorded", async (t) => {
   t.match(server.requests.at(-1), { method: "PATCH", dryRun: true, mutating: false });
   t.notOk(server.get("v1", "Namespace", undefined, "x"), "a dry run stores nothing");
 });
-
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 t.test("ownership: Update writes move fields, apply shares equal ones and forces conflicting ones", async (t) => {
   const { server, client } = await fakeCluster();

@@ -1,7 +1,7 @@
 // homelab.yaml checks: the example is valid, and each broken variant gets exactly the expected
 // one-line messages (file:LINE:COL field.path: what is wrong).
 import t from "tap";
-import { edits, exampleText } from "./helpers/example.ts";
+import { edit, edits, exampleText } from "./helpers/example.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
 import { HomelabError } from "../lib/homelab/problems.ts";
 const secondNode = `  - name: home-01-cp-0
@@ -197,4 +197,22 @@ t.test("a missing DHCP range is a warning that says why it matters", async (t) =
   t.same(warnings, [
     "lab.yaml:12:1 network.dhcpRange: is not declared, so hangar cannot check that the router never leases node, VIP or pool addresses; declare the router's DHCP range (warning)",
   ]);
+});
+
+t.test("issue 12: declarations that used to pass are refused, one precise line each", async (t) => {
+  const refused = (from: string, to: string) => {
+    try {
+      parseHomelab(edit(exampleText, from, to), "homelab.yaml");
+      return "accepted";
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  t.equal(refused("subnet: 10.0.0.0/24", "subnet: 10.0.0.0/0"), "homelab.yaml:13:3 network.subnet: 10.0.0.0/0 is a /0, far larger than any LAN; a homelab subnet is /8 to /30, e.g. 10.0.0.0/24");
+  t.equal(refused("interface: enp1s0", 'interface: "enp 1s0"'), 'homelab.yaml:27:5 nodes[0].interface: "enp 1s0" contains whitespace, which Linux interface names cannot contain');
+  t.equal(refused("interface: enp1s0", "interface: enp1s0-with-a-long-name"), 'homelab.yaml:27:5 nodes[0].interface: "enp1s0-with-a-long-name" is 23 characters long; Linux interface names have at most 15');
+  t.equal(refused("interface: enp1s0", "interface: en/p1"), "homelab.yaml:27:5 nodes[0].interface: \"en/p1\" contains '/', which Linux interface names cannot contain");
+  t.equal(refused("interface: enp1s0", "interface: enp1s0\n    maintenanceAddress: 192.168.1.5"), "homelab.yaml:28:5 nodes[0].maintenanceAddress: 192.168.1.5 is outside the subnet 10.0.0.0/24; the node boots the ISO on this LAN, so its DHCP address is inside it");
+  t.equal(refused("nodes: [home-01-cp-0]", "nodes: [home-01-cp-9]"), 'homelab.yaml:40:17 addons.metallb.l2Advertisements[0].nodes[0]: names node "home-01-cp-9", which is not declared (nodes: home-01-cp-0)');
+  t.equal(refused("        nodes: [home-01-cp-0]", "        nodes: [home-01-cp-0]\n        interfaces: [\"eth 0\"]"), 'homelab.yaml:41:22 addons.metallb.l2Advertisements[0].interfaces[0]: "eth 0" contains whitespace, which Linux interface names cannot contain');
 });

@@ -16,16 +16,22 @@ t.test("the only node: confirmation, --graceful=false, back to maintenance, inst
   t.equal((await lab.run("up", ["--talos-only"])).status, 0);
   const secrets = readFileSync(join(lab.dir, ".hangar", "secrets.yaml"));
 
-  const wrong = await lab.run("reset", [], { input: "home-01\n" });
-  t.equal(wrong.status, 1);
-  t.match(wrong.stdout, "This resets home-01-cp-0 (10.0.0.2): erases its configuration and data (STATE and EPHEMERAL) and reboots it into maintenance mode.");
-  t.match(wrong.stdout, "It is the only control plane");
-  t.match(wrong.stdout, "Not confirmed; nothing was reset.");
+  const piped = await lab.run("reset", [], { input: "home-01-cp-0\n" });
+  t.equal(piped.status, 1, "an answer piped in is not a person at a terminal");
+  t.match(piped.stdout, "This resets home-01-cp-0 (10.0.0.2): erases its configuration and data (STATE and EPHEMERAL) and reboots it into maintenance mode.");
+  t.match(piped.stdout, "It is the only control plane");
+  t.match(piped.stdout, "Not confirmed: no terminal to ask on (stdin is not a TTY); re-run with --yes to confirm; nothing was reset.");
   const silent = await lab.run("reset");
   t.equal(silent.status, 1, "no answer (stdin closed) is a no");
   t.same(resets(lab.calls()), []);
 
-  const confirmed = await lab.run("reset", [], { input: "home-01-cp-0\n" });
+  const typo = await lab.run("reset", [], { input: "home-01\n", tty: true });
+  t.equal(typo.status, 1, "at a terminal, a wrong name is a no");
+  t.match(typo.stdout, "Type the name (home-01-cp-0) to confirm: ");
+  t.match(typo.stdout, 'Not confirmed: the answer was "home-01", not "home-01-cp-0"; nothing was reset.');
+  t.same(resets(lab.calls()), []);
+
+  const confirmed = await lab.run("reset", [], { input: "home-01-cp-0\n", tty: true });
   t.equal(confirmed.status, 0, confirmed.stderr);
   t.same(resets(lab.calls()), [
     [

@@ -1,9 +1,13 @@
 // The MetalLB address pools and L2 advertisements of the homelab. Needs the metallb flight:
 // these objects go through MetalLB's validating webhook, which must be serving first.
-import type { Flight, Resource, Stages } from "../../lib/flight/contract.ts";
+import { InputError, type Flight, type Resource, type Stages } from "../../lib/flight/contract.ts";
 import { Fields } from "../../lib/flight/fields.ts";
+import { advertisementProblems, poolProblems, type ItemProblem } from "../../lib/homelab/rules.ts";
 
 const dns1123 = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, describe: "a DNS-1123 label" };
+// Kubernetes label values (a node's hostname, here): at most 63 characters of [A-Za-z0-9_.-],
+// starting and ending with a letter or digit.
+const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 export interface PoolInput {
   name: string;
@@ -44,11 +48,27 @@ function parse(raw: unknown): MetallbPoolInput {
     l2Advertisements: root.objects("l2Advertisements", (ad) => ({
       name: ad.string("name", dns1123),
       ipAddressPools: ad.strings("ipAddressPools", 0, dns1123),
-      nodeSelectors: ad.objects("nodeSelectors", (selector) => selector.stringMap("matchLabels")),
+      nodeSelectors: ad.objects("nodeSelectors", (selector) => {
+        const labels = selector.stringMap("matchLabels");
+        for (const [key, value] of Object.entries(labels)) {
+          if (!labelValue.test(value)) throw new InputError(`${selector.at("matchLabels")}.${key}`, `must be a Kubernetes label value (got "${value}")`);
+        }
+        return labels;
+      }),
       interfaces: ad.strings("interfaces"),
     })),
   };
   root.done();
+  // The same semantic checks homelab.yaml gets (lib/homelab/rules.ts), for input given directly.
+  const at = (list: string, problem: ItemProblem) => `${list}[${problem.index}].${problem.field}${problem.entry === undefined ? "" : `[${problem.entry}]`}`;
+  const pools = poolProblems(input.pools).map((problem) => new InputError(at("pools", problem), problem.message));
+  const ads = advertisementProblems(
+    input.l2Advertisements.map((ad) => ({ name: ad.name, pools: ad.ipAddressPools, interfaces: ad.interfaces })),
+    input.pools.map((pool) => pool.name),
+    "ipAddressPools",
+  ).map((problem) => new InputError(at("l2Advertisements", problem), problem.message));
+  const first = [...pools, ...ads][0];
+  if (first) throw first;
   return input;
 }
 

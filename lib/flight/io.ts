@@ -1,5 +1,6 @@
 // The edge between a flight and its host (node, or the wasip1 engine under yoke).
 import { InputError, type Flight, type Release } from "./contract.ts";
+import { dnsLabelProblem } from "../homelab/rules.ts";
 
 export interface FlightIO {
   /** Whole standard input as text ("" when nothing was piped). */
@@ -11,11 +12,17 @@ export interface FlightIO {
   writeStderr(text: string): void;
 }
 
-/** Release from YOKE_RELEASE (last path segment, as yoke's SDK does) or argv[0]. */
+/**
+ * Release from YOKE_RELEASE (last path segment, as yoke's SDK does) or argv[0]; namespace from
+ * YOKE_NAMESPACE or NAMESPACE, which must be a DNS-1123 label like every namespace name.
+ */
 export function releaseFrom(io: FlightIO, flight: Flight<unknown>): Release {
   const fromEnv = io.env("YOKE_RELEASE")?.split("/").pop();
   const name = fromEnv || io.argv0() || flight.name;
-  const namespace = io.env("YOKE_NAMESPACE") || io.env("NAMESPACE") || flight.namespace;
+  const source = io.env("YOKE_NAMESPACE") ? "YOKE_NAMESPACE" : io.env("NAMESPACE") ? "NAMESPACE" : undefined;
+  const namespace = (source && io.env(source)) || flight.namespace;
+  const problem = dnsLabelProblem(namespace);
+  if (source && problem) throw new InputError("", `${source}: ${problem}; it names the namespace the release goes to`);
   return { name, namespace };
 }
 
@@ -37,8 +44,9 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
         throw new InputError("", "stdin is not valid JSON; pass a JSON object");
       }
     }
+    const release = releaseFrom(io, flight as Flight<unknown>);
     const input = flight.parse(raw);
-    output = JSON.stringify(flight.render(input, releaseFrom(io, flight as Flight<unknown>)), null, 2) + "\n";
+    output = JSON.stringify(flight.render(input, release), null, 2) + "\n";
   } catch (err) {
     if (err instanceof InputError) {
       io.writeStderr(`${flight.name}: ${err.field === "" ? err.problem : err.message}\n`);

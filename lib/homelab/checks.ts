@@ -4,10 +4,10 @@ import type { Homelab } from "./schema.ts";
 import type { FieldPath, Problem } from "./problems.ts";
 import { ownedSpans } from "./addresses.ts";
 import { compareMinor, minorOf, supportedKubernetes } from "./versions.ts";
+import { advertisementProblems, interfaceNameProblem, poolProblems, subnetProblem, type ItemProblem } from "./rules.ts";
 import {
   contains,
   formatIPv4,
-  isNetworkAligned,
   overlaps,
   parseCIDR,
   parseIPv4,
@@ -22,8 +22,11 @@ export function semanticProblems(homelab: Homelab): Problem[] {
   const subnet = parseCIDR(homelab.network.subnet);
   if (!subnet) return problems;
   const subnetText = homelab.network.subnet;
-  if (!isNetworkAligned(subnetText)) {
-    add(["network", "subnet"], `is not a network address; write ${formatIPv4(subnet.first)}/${subnet.prefix}`);
+  const badSubnet = subnetProblem(subnetText);
+  if (badSubnet) {
+    add(["network", "subnet"], badSubnet);
+    // Every other address check would measure against a network that is not the LAN.
+    if (subnet.prefix < 8 || subnet.prefix > 30) return problems;
   }
   const gateway = parseIPv4(homelab.network.gateway)!;
   const reserved = [
@@ -61,6 +64,7 @@ export function semanticProblems(homelab: Homelab): Problem[] {
   });
 
   checkNames();
+  checkNodes();
   checkReferences();
   checkIngress();
   checkVersions();
@@ -97,27 +101,30 @@ export function semanticProblems(homelab: Homelab): Problem[] {
     return { first, last };
   }
 
+  /** Pool and L2 advertisement rules shared with the metallb-pool flight's input checks (rules.ts). */
   function checkPoolEntries(): void {
-    homelab.addons.metallb.pools.forEach((pool, poolIndex) =>
-      pool.addresses.forEach((entry, index) => {
-        const path = ["addons", "metallb", "pools", poolIndex, "addresses", index];
-        if (!parsePoolEntry(entry)) add(path, `"${entry}" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)`);
-        else if (entry.includes("/") && !isNetworkAligned(entry)) {
-          const span = parseCIDR(entry)!;
-          add(path, `${entry} is not a network address; write ${formatIPv4(span.first)}/${span.prefix} or list the single address as ${entry.split("/")[0]}/32`);
+    const { pools, l2Advertisements } = homelab.addons.metallb;
+    const at = (base: string, problem: ItemProblem): FieldPath =>
+      ["addons", "metallb", base, problem.index, problem.field, ...(problem.entry === undefined ? [] : [problem.entry])];
+    for (const problem of poolProblems(pools)) add(at("pools", problem), problem.message);
+    for (const problem of advertisementProblems(l2Advertisements, pools.map((pool) => pool.name), "pools")) add(at("l2Advertisements", problem), problem.message);
+  }
+
+  function checkNodes(): void {
+    homelab.nodes.forEach((node, index) => {
+      const badInterface = node.interface === undefined ? undefined : interfaceNameProblem(node.interface);
+      if (badInterface) add(["nodes", index, "interface"], badInterface);
+      if (node.maintenanceAddress !== undefined) {
+        const address = parseIPv4(node.maintenanceAddress)!;
+        if (!contains(subnet!, address)) {
+          add(["nodes", index, "maintenanceAddress"], `${node.maintenanceAddress} is outside the subnet ${subnetText}; the node boots the ISO on this LAN, so its DHCP address is inside it`);
         }
-      }),
-    );
+      }
+    });
   }
 
   function checkNames(): void {
     unique(homelab.nodes.map((node) => node.name), (index) => ["nodes", index, "name"], "node");
-    unique(homelab.addons.metallb.pools.map((pool) => pool.name), (index) => ["addons", "metallb", "pools", index, "name"], "pool");
-    unique(
-      homelab.addons.metallb.l2Advertisements.map((ad) => ad.name),
-      (index) => ["addons", "metallb", "l2Advertisements", index, "name"],
-      "L2 advertisement",
-    );
     unique(
       homelab.nodes.map((node) => node.mac ?? ""),
       (index) => ["nodes", index, "mac"],
@@ -138,13 +145,9 @@ export function semanticProblems(homelab: Homelab): Problem[] {
   }
 
   function checkReferences(): void {
-    const pools = homelab.addons.metallb.pools.map((pool) => pool.name);
     const nodes = homelab.nodes.map((node) => node.name);
     homelab.addons.metallb.l2Advertisements.forEach((ad, adIndex) => {
       const base = ["addons", "metallb", "l2Advertisements", adIndex];
-      (ad.pools ?? []).forEach((pool, index) => {
-        if (!pools.includes(pool)) add([...base, "pools", index], `names pool "${pool}", which is not declared (pools: ${pools.join(", ")})`);
-      });
       (ad.nodes ?? []).forEach((node, index) => {
         if (!nodes.includes(node)) add([...base, "nodes", index], `names node "${node}", which is not declared (nodes: ${nodes.join(", ")})`);
       });

@@ -3,6 +3,9 @@
 // streaming watches.
 import { request as httpsRequest, Agent, type RequestOptions } from "node:https";
 import { request as httpRequest } from "node:http";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { ApiRequestError, defaultRetry, withRetries, type RetryPolicy } from "./retry.ts";
 
@@ -42,8 +45,18 @@ export class KubeClient {
 
   static async create(options: KubeClientOptions = {}): Promise<KubeClient> {
     const config = new KubeConfig();
-    if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
-    else config.loadFromDefault();
+    if (options.kubeconfig) {
+      readable(options.kubeconfig, "--kubeconfig");
+      config.loadFromFile(options.kubeconfig);
+    } else {
+      const fromEnv = process.env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [];
+      fromEnv.forEach((file) => readable(file, "KUBECONFIG"));
+      const fallback = join(homedir(), ".kube", "config");
+      if (fromEnv.length === 0 && !existsSync(fallback) && !process.env.KUBERNETES_SERVICE_HOST) {
+        throw new Error(`no kubeconfig: KUBECONFIG is not set and ${fallback} does not exist; pass --kubeconfig FILE`);
+      }
+      config.loadFromDefault();
+    }
     if (options.context) {
       if (!config.getContextObject(options.context)) throw new Error(`kubeconfig has no context named ${options.context}`);
       config.setCurrentContext(options.context);
@@ -138,6 +151,15 @@ export class KubeClient {
       req.on("error", (error) => (signal.aborted ? resolve() : reject(transportError(error, "WATCH", url))));
       req.end();
     });
+  }
+}
+
+/** A kubeconfig that cannot be read is named as such (not as the declaration, not as a stack). */
+function readable(file: string, from: string): void {
+  try {
+    readFileSync(file);
+  } catch (error) {
+    throw new Error(`${file} (${from}): cannot read the kubeconfig (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
 

@@ -13,6 +13,7 @@ import { waitUntilReady } from "./wait.ts";
 import { activeRevision, listRevisions, revisionSecret } from "./revision.ts";
 import { ApiRequestError, isWebhookFailure, sleep } from "./retry.ts";
 import { describeDiff } from "./diff.ts";
+import { plannedSchemas, validateAgainstSchema } from "./crd-validate.ts";
 
 export interface DeployOptions {
   fieldManager: string;
@@ -39,12 +40,14 @@ export const defaultDeployOptions: DeployOptions = {
   timeoutMs: 5 * 60_000,
 };
 
-export type Outcome = "created" | "configured" | "unchanged" | "pruned" | "kept";
+export type Outcome = "created" | "configured" | "unchanged" | "pruned" | "kept" | "would create" | "would change" | "would delete";
+
+export const outcomes: readonly Outcome[] = ["created", "configured", "would create", "would change", "would delete", "unchanged", "pruned", "kept"];
 
 export type DeployEvent =
   | { type: "flight"; flight: string; state: "start" | "done"; ms?: number }
   | { type: "stage"; flight: string; stage: number; stages: number; resources: number }
-  | { type: "resource"; flight: string; resource: string; outcome: Outcome | "would change" }
+  | { type: "resource"; flight: string; resource: string; outcome: Outcome }
   | { type: "waiting"; flight: string; what: string }
   | { type: "diff"; flight: string; resource: string; text: string }
   | { type: "url"; flight: string; url: string };
@@ -65,10 +68,33 @@ export class DeployError extends Error {
 
 type Report = (event: DeployEvent) => void;
 
+/** What the flights of one deploy share: discovery, and in a dry run what would exist by now. */
+interface Shared {
+  discovery: Discovery;
+  /** Namespaces a dry run would have created: the server cannot dry-run objects inside them. */
+  pendingNamespaces: Set<string>;
+  /** Schemas of the CRDs the plan installs, to check objects the server cannot check yet. */
+  schemas: ReturnType<typeof plannedSchemas>;
+  /** Kinds the plan's CRDs define (any flight's), and whether they are namespaced. */
+  scopes: Map<string, boolean>;
+}
+
+function shared(client: KubeClient, flights: PlannedFlight[]): Shared {
+  const stages = flights.flatMap((flight) => flight.stages);
+  return { discovery: new Discovery(client), pendingNamespaces: new Set(), schemas: plannedSchemas(stages), scopes: crdScopes(stages) };
+}
+
+/** What a deploy would prune, before anything is written: `Kind/namespace/name` of each object. */
+export async function pendingPrunes(client: KubeClient, flights: PlannedFlight[], options: DeployOptions): Promise<string[]> {
+  const context = shared(client, flights);
+  const found = await Promise.all(flights.map((flight) => new FlightDeploy(client, context, flight, options, () => undefined).pendingPrunes()));
+  return found.flat();
+}
+
 export async function deployFlights(client: KubeClient, flights: PlannedFlight[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
   // Every concurrent request and watch listens to the one abort signal.
   if (options.signal) setMaxListeners(0, options.signal);
-  const discovery = new Discovery(client);
+  const context = shared(client, flights);
   const running = new Map<string, Promise<FlightSummary>>();
   const start = (flight: PlannedFlight): Promise<FlightSummary> => {
     let found = running.get(flight.name);
@@ -78,7 +104,7 @@ export async function deployFlights(client: KubeClient, flights: PlannedFlight[]
         if (!needed) throw new DeployError(`flight ${flight.name} needs ${need}, which is not part of this deploy`);
         return start(needed);
       });
-      found = Promise.all(needs).then(() => new FlightDeploy(client, discovery, flight, options, report).run());
+      found = Promise.all(needs).then(() => new FlightDeploy(client, context, flight, options, report).run());
       running.set(flight.name, found);
     }
     return found;
@@ -97,20 +123,34 @@ interface Prepared {
 
 class FlightDeploy {
   private readonly release: Release;
-  private readonly counts: Record<Outcome, number> = { created: 0, configured: 0, unchanged: 0, pruned: 0, kept: 0 };
+  private readonly counts = Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  private readonly discovery: Discovery;
   private readonly writes: boolean;
   /** What the active revision applied, by identity, to recognise Jobs cleaned up after completing. */
   private readonly previouslyApplied = new Map<string, string>();
 
   constructor(
     private readonly client: KubeClient,
-    private readonly discovery: Discovery,
+    private readonly shared: Shared,
     private readonly flight: PlannedFlight,
     private readonly options: DeployOptions,
     private readonly report: Report,
   ) {
     this.release = { name: flight.release, namespace: flight.namespace };
     this.writes = !options.dryRun && !options.diff;
+    this.discovery = shared.discovery;
+  }
+
+  async pendingPrunes(): Promise<string[]> {
+    const stages = await this.prepare(this.flight.stages);
+    const previous = activeRevision(await listRevisions(this.client, this.release, this.options.signal));
+    if (!previous) return [];
+    return (await this.doomed(previous.stages, stages.map((stage) => stage.map((entry) => entry.resource)))).flat().map(identify);
+  }
+
+  private outcome(resource: string, outcome: Outcome): void {
+    this.counts[outcome] += 1;
+    this.report({ type: "resource", flight: this.flight.name, resource, outcome });
   }
 
   async run(): Promise<FlightSummary> {
@@ -137,6 +177,9 @@ class FlightDeploy {
       });
       if (previous) await this.prune(previous.stages, applied);
     }
+    if (!this.writes && previous) {
+      for (const resource of (await this.doomed(previous.stages, applied)).flat()) this.outcome(identify(resource), "would delete");
+    }
     if (this.writes) await this.reportAddress(stages.flat());
     const ms = performance.now() - started;
     this.report({ type: "flight", flight: this.flight.name, state: "done", ms });
@@ -145,7 +188,7 @@ class FlightDeploy {
 
   /** yoke's stage rules plus release metadata; kinds the API does not serve yet come from the flight's own CRDs. */
   private async prepare(stages: Stages): Promise<Prepared[][]> {
-    const scopes = crdScopes(stages);
+    const scopes = new Map([...this.shared.scopes, ...crdScopes(stages)]);
     const result: Prepared[][] = [];
     for (const stage of splitPreStages(stages)) {
       const prepared: Prepared[] = [];
@@ -182,9 +225,12 @@ class FlightDeploy {
     const settled = new Set<string>();
     const servable = await Promise.all(
       stage.map(async (entry) => {
-        if (!this.writes && !entry.info) {
-          // Dry run before its CRD exists: nothing the server could check yet.
-          this.report({ type: "resource", flight: this.flight.name, resource: entry.id, outcome: "would change" });
+        if (!this.writes && (!entry.info || this.inPendingNamespace(entry))) {
+          // Dry run before its CRD or its namespace exists: the server cannot check it yet, the
+          // plan's own CRD schema can.
+          this.validateLocally(entry);
+          this.outcome(entry.id, "would create");
+          if (this.options.diff) this.report({ type: "diff", flight: this.flight.name, resource: entry.id, text: describeDiff(undefined, entry.resource) });
           return undefined;
         }
         await this.resolve(entry);
@@ -199,9 +245,8 @@ class FlightDeploy {
       if (!item) continue;
       this.checkOwnership(item.entry, item.live);
       if ((item.live && containedIn(item.entry.resource, item.live)) || this.finishedJob(item.entry, item.live)) {
-        this.counts.unchanged += 1;
         if (!item.live || readiness(item.live).ready) settled.add(item.entry.id);
-        this.report({ type: "resource", flight: this.flight.name, resource: item.entry.id, outcome: "unchanged" });
+        this.outcome(item.entry.id, "unchanged");
       } else {
         changed.push(item);
       }
@@ -210,7 +255,8 @@ class FlightDeploy {
     const previews = await this.untilWebhooksAnswer(() => Promise.all(changed.map(({ entry }) => this.apply(entry, true))));
     if (!this.writes) {
       changed.forEach(({ entry, live: before }, index) => {
-        this.report({ type: "resource", flight: this.flight.name, resource: entry.id, outcome: "would change" });
+        if (!before && entry.resource.kind === "Namespace") this.shared.pendingNamespaces.add(entry.resource.metadata.name);
+        this.outcome(entry.id, before ? "would change" : "would create");
         if (this.options.diff) this.report({ type: "diff", flight: this.flight.name, resource: entry.id, text: describeDiff(before, previews[index]) });
       });
       return settled;
@@ -219,9 +265,7 @@ class FlightDeploy {
       Promise.all(
         changed.map(async ({ entry, live: before }) => {
           await this.apply(entry, false);
-          const outcome: Outcome = before ? "configured" : "created";
-          this.counts[outcome] += 1;
-          this.report({ type: "resource", flight: this.flight.name, resource: entry.id, outcome });
+          this.outcome(entry.id, before ? "configured" : "created");
         }),
       ),
     );
@@ -255,6 +299,10 @@ class FlightDeploy {
       if (error instanceof ApiRequestError && error.status === 409) {
         const first = error.message.split("\n")[0]!.replace(/^Apply failed with \d+ conflicts?: /, "");
         throw new DeployError(`${entry.id}: ${first}; another field manager owns that field. Re-run with --force-conflicts to take it over`);
+      }
+      // Name the object: the API's own message does not always (a webhook refusal is retried as is).
+      if (error instanceof ApiRequestError && error.status !== undefined && !isWebhookFailure(error)) {
+        throw new DeployError(`${entry.id}: ${dryRun ? "the server's dry run refused it" : "the server refused it"}: ${error.message}`);
       }
       throw error;
     }
@@ -319,6 +367,48 @@ class FlightDeploy {
     );
   }
 
+  private inPendingNamespace(entry: Prepared): boolean {
+    const namespace = entry.resource.metadata.namespace;
+    return entry.info?.namespaced === true && namespace !== undefined && this.shared.pendingNamespaces.has(namespace);
+  }
+
+  private validateLocally(entry: Prepared): void {
+    const found = this.shared.schemas.get(`${entry.resource.apiVersion}/${entry.resource.kind}`);
+    if (!found) return;
+    const problems = validateAgainstSchema(entry.resource, found.schema);
+    if (problems.length > 0) {
+      throw new DeployError(`${entry.id}: does not fit the schema of CRD ${found.crd}: ${problems.join("; ")}`);
+    }
+  }
+
+  /** Objects of the previous revision that the current one lacks and that would be deleted, by stage. */
+  private async doomed(previous: Stages, current: Stages): Promise<Resource[][]> {
+    const keep = new Set(current.flat().map(identify));
+    return Promise.all(
+      previous.map(async (stage) => {
+        const found = await Promise.all(
+          stage
+            .filter((resource) => !keep.has(identify(resource)) && !this.isProtected(resource))
+            .map(async (resource) => ((await this.liveOwned(resource)) ? resource : undefined)),
+        );
+        return found.filter((resource): resource is Resource => resource !== undefined);
+      }),
+    );
+  }
+
+  private isProtected(resource: Resource): boolean {
+    return (resource.kind === "CustomResourceDefinition" && !this.options.removeCrds) || (resource.kind === "Namespace" && !this.options.removeNamespaces);
+  }
+
+  /** The live object's path when it exists and this release owns it. */
+  private async liveOwned(resource: Resource): Promise<string | undefined> {
+    const info = await this.discovery.find(resource.apiVersion, resource.kind, this.options.signal);
+    if (!info) return undefined;
+    const path = objectPath(info, resource.metadata.namespace, resource.metadata.name);
+    const live = await this.client.getOrUndefined(path, this.options.signal);
+    return live && live.metadata?.annotations?.[releaseAnnotation] === this.release.name ? path : undefined;
+  }
+
   /** Deletes what the previous revision had and this one lacks, last stage first. */
   private async prune(previous: Stages, current: Stages): Promise<void> {
     const keep = new Set(current.flat().map(identify));
@@ -328,20 +418,11 @@ class FlightDeploy {
           .filter((resource) => !keep.has(identify(resource)))
           .map(async (resource) => {
             const id = identify(resource);
-            const protectedKind = (resource.kind === "CustomResourceDefinition" && !this.options.removeCrds) || (resource.kind === "Namespace" && !this.options.removeNamespaces);
-            if (protectedKind) {
-              this.counts.kept += 1;
-              this.report({ type: "resource", flight: this.flight.name, resource: id, outcome: "kept" });
-              return;
-            }
-            const info = await this.discovery.find(resource.apiVersion, resource.kind, this.options.signal);
-            if (!info) return;
-            const path = objectPath(info, resource.metadata.namespace, resource.metadata.name);
-            const live = await this.client.getOrUndefined(path, this.options.signal);
-            if (!live || live.metadata?.annotations?.[releaseAnnotation] !== this.release.name) return;
+            if (this.isProtected(resource)) return this.outcome(id, "kept");
+            const path = await this.liveOwned(resource);
+            if (!path) return;
             await this.client.json("DELETE", path, { query: { propagationPolicy: "Foreground" }, signal: this.options.signal });
-            this.counts.pruned += 1;
-            this.report({ type: "resource", flight: this.flight.name, resource: id, outcome: "pruned" });
+            this.outcome(id, "pruned");
           }),
       );
     }

@@ -11,6 +11,9 @@ export type GateKind =
   | "namespace-active" | "crd-established" | "deployment-ready" | "daemonset-ready" | "job-complete"
   | "job-deleted" | "cabundle-injected" | "webhook-serving" | "lb-ip-assigned";
 
+/** What a test can hold shut: each simulated controller's step ("rollout": Deployments and DaemonSets). */
+export type HoldableGate = Exclude<GateKind, "deployment-ready" | "daemonset-ready" | "webhook-serving"> | "rollout";
+
 export interface GateEvent {
   at: number;
   kind: GateKind;
@@ -30,6 +33,9 @@ export function describe(object: Json): string {
 export class Controllers {
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly events: GateEvent[] = [];
+  /** Gates a test holds shut: their work waits in a queue until released. */
+  private readonly held = new Map<HoldableGate, (() => void)[]>();
+  private readonly waiters = new Set<{ kind: GateKind; object?: string; resolve: (event: GateEvent) => void }>();
 
   constructor(
     private readonly engine: Engine,
@@ -40,7 +46,29 @@ export class Controllers {
     for (const timer of this.timers) clearTimeout(timer);
   }
 
-  private later(ms: number, work: () => void): void {
+  /** Holds a gate: what would open it queues instead of running after its delay. */
+  hold(kind: HoldableGate): void {
+    if (!this.held.has(kind)) this.held.set(kind, []);
+  }
+
+  /** Opens a held gate: the queued work runs now, synchronously, in order. */
+  release(kind: HoldableGate): void {
+    const queued = this.held.get(kind) ?? [];
+    this.held.delete(kind);
+    for (const work of queued) work();
+  }
+
+  /** The next time this gate turns true (for `object`, "Kind/namespace/name", when given). */
+  next(kind: GateKind, object?: string): Promise<GateEvent> {
+    return new Promise((resolve) => this.waiters.add({ kind, object, resolve }));
+  }
+
+  private later(gate: HoldableGate, ms: number, work: () => void): void {
+    const queue = this.held.get(gate);
+    if (queue) {
+      queue.push(work);
+      return;
+    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       work();
@@ -49,7 +77,13 @@ export class Controllers {
   }
 
   private gate(kind: GateKind, object: Json): void {
-    this.events.push({ at: performance.now(), kind, object: describe(object) });
+    const event = { at: performance.now(), kind, object: describe(object) };
+    this.events.push(event);
+    for (const waiter of this.waiters) {
+      if (waiter.kind !== kind || (waiter.object && waiter.object !== event.object)) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve(event);
+    }
   }
 
   /** The live entry for an object, if it still exists. */
@@ -73,7 +107,7 @@ export class Controllers {
   }
 
   private namespace(entry: Entry): void {
-    this.later(this.delays.namespaceActive, () => {
+    this.later("namespace-active", this.delays.namespaceActive, () => {
       const live = this.current(entry);
       if (!live) return;
       this.engine.setStatus(live, { phase: "Active" });
@@ -82,7 +116,7 @@ export class Controllers {
   }
 
   private crd(entry: Entry): void {
-    this.later(this.delays.crdEstablished, () => {
+    this.later("crd-established", this.delays.crdEstablished, () => {
       const live = this.current(entry);
       if (!live || established(live.object)) return;
       this.engine.kinds.addCrd(live.object);
@@ -93,7 +127,7 @@ export class Controllers {
   }
 
   private rollout(entry: Entry): void {
-    this.later(this.delays.rollout, () => {
+    this.later("rollout", this.delays.rollout, () => {
       const live = this.current(entry);
       if (!live) return;
       const generation = live.object.metadata.generation;
@@ -117,7 +151,7 @@ export class Controllers {
   /** MetalLB's controller rotates its certificate and injects the CA once it runs. */
   private afterDeploymentReady(entry: Entry): void {
     if (entry.object.metadata.name !== "metallb-controller" || !entry.object.spec.template?.spec?.containers?.[0]?.image?.includes("metallb")) return;
-    this.later(this.delays.caBundle, () => {
+    this.later("cabundle-injected", this.delays.caBundle, () => {
       const vwc = this.find("admissionregistration.k8s.io", "validatingwebhookconfigurations", undefined, "metallb-webhook-configuration");
       if (vwc) {
         this.injectCa(vwc, "MetalLB");
@@ -143,7 +177,7 @@ export class Controllers {
   }
 
   private job(entry: Entry): void {
-    this.later(this.delays.jobComplete, () => {
+    this.later("job-complete", this.delays.jobComplete, () => {
       const live = this.current(entry);
       if (!live) return;
       const namespace = live.object.metadata.namespace;
@@ -164,7 +198,7 @@ export class Controllers {
       this.engine.setStatus(live, { succeeded: 1, conditions: [{ type: "Complete", status: "True" }] });
       this.gate("job-complete", live.object);
       if (live.object.spec.ttlSecondsAfterFinished === 0) {
-        this.later(1, () => {
+        this.later("job-deleted", 1, () => {
           const done = this.current(live);
           if (!done) return;
           this.engine.remove(done);
@@ -176,7 +210,7 @@ export class Controllers {
 
   /** MetalLB's address allocation: the requested IP if it lies in a pool, else nothing. */
   private assignAll(): void {
-    this.later(this.delays.loadBalancer, () => {
+    this.later("lb-ip-assigned", this.delays.loadBalancer, () => {
       const services = this.engine.store.all().filter((entry) => entry.kind.kind === "Service" && entry.object.spec?.type === "LoadBalancer");
       const pools = this.engine.store.all().filter((entry) => entry.kind.kind === "IPAddressPool");
       for (const service of services) {

@@ -11,12 +11,13 @@ import { parse as parseYaml } from "yaml";
 import { KindRegistry, apiVersionOf, type Kind } from "./kinds.ts";
 import { Store } from "./store.ts";
 import { ApiError, Engine } from "./engine.ts";
-import { Controllers, defaultDelays, type Delays, type GateEvent } from "./controllers.ts";
+import { Controllers, defaultDelays, type Delays, type GateEvent, type GateKind, type HoldableGate } from "./controllers.ts";
 import { admit } from "./admission.ts";
+import { openapiDocument, openapiRoot } from "./openapi.ts";
 import { clone, type Json } from "./apply.ts";
 import { jsonPatch, mergePatch } from "./patch.ts";
 
-export type { GateEvent };
+export type { GateEvent, GateKind, HoldableGate };
 
 export interface FaultRule {
   method?: string;
@@ -51,6 +52,14 @@ export interface FakeApiServer {
   requests: RecordedRequest[];
   events: GateEvent[];
   clearLog(): void;
+  /** Holds a simulated controller step until release(): tests order events instead of sleeping. */
+  hold(gate: HoldableGate): void;
+  /** Runs the held step's queued work now, synchronously. */
+  release(gate: HoldableGate): void;
+  /** Resolves at the next time this gate turns true (for "Kind/namespace/name" when given). */
+  nextGate(kind: GateKind, object?: string): Promise<GateEvent>;
+  /** Resolves when a request matching `match` has been received (a watch: and is registered). */
+  nextRequest(match: (request: RecordedRequest) => boolean): Promise<RecordedRequest>;
   addFault(rule: FaultRule): void;
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
   applyAs(manager: string, obj: Record<string, any>, force?: boolean): void;
@@ -77,6 +86,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   controllers = new Controllers(engine, { ...defaultDelays, ...options.delays });
   const faults = (options.faults ?? []).map((rule) => ({ rule, seen: 0 }));
   const requests: RecordedRequest[] = [];
+  const requestWaiters = new Set<{ match: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }>();
   const sockets = new Set<Duplex>();
   const closers = new Set<() => void>();
 
@@ -130,6 +140,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       at: performance.now(),
       watch: query.watch === "1" || query.watch === "true",
     });
+    const recorded = requests[requests.length - 1]!;
+    for (const waiter of requestWaiters) {
+      if (!waiter.match(recorded)) continue;
+      requestWaiters.delete(waiter);
+      // After the handler has finished this tick: a watch is registered by then.
+      queueMicrotask(() => waiter.resolve(recorded));
+    }
   }
 
   function respond(req: IncomingMessage, res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
@@ -173,6 +190,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     if (pathname === "/version") return respond(req, res, 200, { major: "1", minor: "36", gitVersion: "v1.36.3", platform: "linux/amd64" });
     if (pathname === "/api") return respond(req, res, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: `127.0.0.1:${port}` }] });
     if (pathname === "/apis") return respond(req, res, 200, groupList());
+    if (parts[0] === "openapi" && parts[1] === "v3") {
+      const document = parts.length === 2 ? openapiRoot(kinds.all()) : openapiDocument(kinds.all(), parts.slice(2).join("/"));
+      if (document) return respond(req, res, 200, document);
+    }
     if (parts[0] === "openapi") throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     const route = resolve(parts);
     if (!route) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
@@ -289,29 +310,65 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   }
 
   function list(kind: Kind, namespace: string | undefined, query: Record<string, string>): Json {
-    const name = query.fieldSelector?.match(/metadata\.name=([^,]+)/)?.[1];
-    const labels = (query.labelSelector ?? "").split(",").filter(Boolean).map((pair) => pair.split("="));
+    const fields = selectorPairs(query.fieldSelector);
+    const name = fields.get("metadata.name");
+    const labels = [...selectorPairs(query.labelSelector)];
     const items = store
-      .list(kind, namespace)
+      .list(kind, fields.get("metadata.namespace") ?? namespace)
       .map((entry) => versioned(entry.object, kind))
       .filter((object) => !name || object.metadata.name === name)
       .filter((object) => labels.every(([key, value]) => object.metadata.labels?.[key!] === value));
     return { kind: `${kind.kind}List`, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.resourceVersion) }, items };
   }
 
+  /**
+   * A watch as client-go's reflector uses it: from a resourceVersion (replaying what happened
+   * since), or with sendInitialEvents=true (a WatchList: every current object as ADDED, then a
+   * BOOKMARK annotated k8s.io/initial-events-end), with field selectors on metadata.name and
+   * metadata.namespace and equality label selectors, bookmarks when allowWatchBookmarks is set,
+   * and the stream closed after timeoutSeconds.
+   */
   function watch(req: IncomingMessage, res: ServerResponse, kind: Kind, namespace: string | undefined, query: Record<string, string>): void {
     record(req, 200);
     res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
-    const name = query.fieldSelector?.match(/metadata\.name=([^,]+)/)?.[1];
-    const since = query.resourceVersion && query.resourceVersion !== "0" ? Number(query.resourceVersion) : undefined;
-    const stop = store.watch({ kind, namespace, name, send: (type, object) => res.write(JSON.stringify({ type, object: versioned(object, kind) }) + "\n") }, since);
+    const fields = selectorPairs(query.fieldSelector);
+    const labels = selectorPairs(query.labelSelector);
+    const name = fields.get("metadata.name");
+    const scope = fields.get("metadata.namespace") ?? namespace;
+    const initialEvents = query.sendInitialEvents === "true";
+    const since = !initialEvents && query.resourceVersion && query.resourceVersion !== "0" ? Number(query.resourceVersion) : undefined;
+    const write = (event: Json) => res.write(JSON.stringify(event) + "\n");
+    if (since !== undefined && since < store.oldestWatchable) {
+      // As the API server does: 200, then one ERROR event carrying 410 Expired; the client relists.
+      write({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", status: "Failure", message: `too old resource version: ${since} (${store.oldestWatchable})`, reason: "Expired", code: 410 } });
+      res.end();
+      return;
+    }
+    const bookmark = (annotations?: Record<string, string>) =>
+      write({ type: "BOOKMARK", object: { kind: kind.kind, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.resourceVersion), ...(annotations && { annotations }) } } });
+    const stop = store.watch(
+      {
+        kind,
+        namespace: scope,
+        name,
+        send: (type, object) => {
+          if ([...labels].every(([key, value]) => object.metadata.labels?.[key] === value)) write({ type, object: versioned(object, kind) });
+        },
+      },
+      since,
+    );
+    if (initialEvents) bookmark({ "k8s.io/initial-events-end": "true" });
+    const ticker = query.allowWatchBookmarks === "true" ? setInterval(() => bookmark(), 1000) : undefined;
+    ticker?.unref();
     const close = () => {
       stop();
+      if (ticker) clearInterval(ticker);
       res.end();
     };
     closers.add(close);
     req.on("close", () => {
       stop();
+      if (ticker) clearInterval(ticker);
       closers.delete(close);
     });
     if (query.timeoutSeconds) setTimeout(close, Number(query.timeoutSeconds) * 1000).unref();
@@ -332,6 +389,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       requests.length = 0;
       controllers.events.length = 0;
     },
+    hold: (gate) => controllers.hold(gate),
+    release: (gate) => controllers.release(gate),
+    nextGate: (kind, object) => controllers.next(kind, object),
+    nextRequest: (match) => new Promise((resolve) => requestWaiters.add({ match, resolve })),
     addFault(rule) {
       faults.push({ rule, seen: 0 });
     },
@@ -375,6 +436,16 @@ function notFound(kind: Kind, name: string): ApiError {
 /** Objects are stored once per group; each served version presents its own apiVersion. */
 function versioned(object: Json, kind: Kind): Json {
   return object.apiVersion === apiVersionOf(kind) ? object : { ...object, apiVersion: apiVersionOf(kind) };
+}
+
+/** `a=b,c=d` (also `a==b`) as a map; set-based selectors are not supported by the fake. */
+function selectorPairs(selector: string | undefined): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const part of (selector ?? "").split(",").filter(Boolean)) {
+    const [key, value] = part.split(/==?/);
+    if (key !== undefined && value !== undefined) pairs.set(key.trim(), value.trim());
+  }
+  return pairs;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

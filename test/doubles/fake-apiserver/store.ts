@@ -33,6 +33,11 @@ export class Store {
     return this.rv;
   }
 
+  /** The oldest resourceVersion a watch can still start from (the history is bounded). */
+  get oldestWatchable(): number {
+    return this.history.length < 5000 ? 0 : (this.history[0]?.rv ?? this.rv) - 1;
+  }
+
   nextVersion(): string {
     return String(++this.rv);
   }

@@ -32,7 +32,8 @@ export interface Lab {
   stateDir: string;
   /** Bodies posted to the Image Factory stand-in. */
   registered: string[];
-  run(script: "up" | "upgrade" | "reset", args?: string[], options?: { env?: Record<string, string>; input?: string }): Promise<Run>;
+  /** `tty`: stdin and stdout are a terminal (through script(1)), as for a person typing `input`. */
+  run(script: "up" | "upgrade" | "reset", args?: string[], options?: { env?: Record<string, string>; input?: string; tty?: boolean }): Promise<Run>;
   writeConfig(text: string): void;
   /** Every talosctl call so far, as argv. */
   calls(): string[][];
@@ -79,7 +80,11 @@ export async function fakeLab(t: Test, homelabText: string, nodes: NodeSeed[]): 
     run: (script, args = [], options = {}) =>
       new Promise((resolve) => {
         // Through env(1), so tap's process tracking does not load itself into every node process below.
-        const child = spawn("/usr/bin/env", ["-u", "NODE_OPTIONS", process.execPath, join(scripts, `${script}.mjs`), "--config", config, ...args], {
+        const argv = ["-u", "NODE_OPTIONS", process.execPath, join(scripts, `${script}.mjs`), "--config", config, ...args];
+        const [command, commandArgs] = options.tty
+          ? ["script", ["-qec", ["/usr/bin/env", ...argv].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" "), "/dev/null"]]
+          : ["/usr/bin/env", argv];
+        const child = spawn(command, commandArgs, {
           cwd: dir,
           env: {
             ...baseEnv,
