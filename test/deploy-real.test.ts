@@ -46,7 +46,7 @@ t.test("on the fresh server, a dry run and a diff of the whole example would cre
     const writes = server.audit().slice(before).filter((e) => mutating.has(e.verb) && !e.requestURI.includes("dryRun=All"));
     t.same(writes.map((e) => `${e.verb} ${e.requestURI}`), [], `${Object.keys(mode)[0]}: nothing written`);
   }
-  await t.rejects(get("/api/v1/namespaces/metallb-system"), { status: 404 } as Error, "not even the namespace");
+  await t.rejects(get("/api/v1/namespaces/metallb-system"), { name: "ApiRequestError", status: 404 }, "not even the namespace");
 });
 
 t.test("the example's MetalLB and ingress-nginx deploy end to end on a real API server", async (t) => {
