@@ -6,7 +6,7 @@
 // cluster on this machine), then the add-ons (--talos-only stops after Talos).
 import { argv, chalk, fs, path } from "zx";
 import { importDist, importPlanner, runBuiltFlight } from "./flights.mjs";
-import { consoleIO, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
+import { consoleIO, loadTalos, maintenanceAddressesFrom, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
 import { deployAddons as deployAddonsWith } from "./addons.mjs";
 
 const configPath = argv.config ?? "homelab.yaml";
@@ -42,7 +42,8 @@ async function provision(talos, homelab, layout) {
     kubeconfig = local.kubeconfig;
   } else {
     const tailscaleAuthKey = await tailscaleKeyFor(talos, homelab, layout);
-    const { changes } = await talos.convergeTalos(homelab, layout, io, { tailscaleAuthKey });
+    const maintenanceAddresses = maintenanceAddressesFrom(talos, homelab, argv["maintenance-address"]);
+    const { changes } = await talos.convergeTalos(homelab, layout, io, { tailscaleAuthKey, maintenanceAddresses });
     console.log(
       changes.length === 0
         ? chalk.green(`Talos cluster ${homelab.cluster.name} is up to date: nothing applied, nothing rebooted.`)
