@@ -342,7 +342,7 @@ class Converger {
         throw new Error(`${first.name} still refuses bootstrap after ${bootstrapWaitMs / 60_000} minutes: ${lastLine(result.stderr)}; check its time sync and console`);
       }
       const wait = Math.min(this.pollMs * 2 ** attempt, 30_000);
-      this.io.log(`${first.name} is not ready for bootstrap yet (${lastLine(result.stderr)}); retrying in ${Math.round(wait / 1000)} s`);
+      this.io.log(`${first.name} is not ready for bootstrap yet (${lastLine(result.stderr)}); retrying in ${wait >= 1000 ? `${Math.round(wait / 1000)} s` : `${wait} ms`}`);
       await this.io.sleep(wait);
     }
   }

@@ -75,7 +75,8 @@ function nodeDocuments(homelab: Homelab, node: HomelabNode, options: PatchOption
   if (usesKubeDocuments(contract)) {
     const install: TalosDocument = {
       apiVersion: "v1alpha1",
-      kind: "UnattendedInstall",
+      // The kind gen config emits at v1.14 (the rc.1 schema says "UnattendedInstall"; machinery registers this).
+      kind: "UnattendedInstallConfig",
       installer: { image },
       provisioning: { diskSelector: { match: `disk.dev_path == "${node.installDisk}"` } },
     };
