@@ -6,6 +6,7 @@ import type { Homelab, HomelabNode } from "../homelab/schema.ts";
 import { controlPlanes, firstControlPlane, workers } from "./cluster.ts";
 import * as talos from "./commands.ts";
 import { commandLine, type GeneratedPatches, type TalosctlCommand } from "./commands.ts";
+import { compareMinor, minorOf, talosSupport } from "../homelab/versions.ts";
 import { chooseContract, contractOf, inferContract, parseContract, type Contract } from "./contract.ts";
 import { kubernetesSteps, needsTalosUpgrade, talosctlProblem } from "./decide.ts";
 import { machineConfigFile, type StateLayout } from "./layout.ts";
@@ -91,10 +92,10 @@ class Converger {
   }
 
   async run(options: ConvergeOptions): Promise<ConvergeResult> {
-    await this.checkTalosctl();
     const contract = await this.contract();
-    // Before anything is written, so a missing Tailscale key stops the run early.
+    // First, so a missing Tailscale key stops the run before any talosctl call.
     const patches = talosPatches(this.homelab, { tailscaleAuthKey: options.tailscaleAuthKey, contract: contract.contract });
+    await this.checkTalosctl();
     if (await exists(this.layout.talosconfig)) await this.renewTalosconfig(contract.contract);
     const observed = await this.observe(options.maintenanceAddresses ?? new Map());
     const fresh = [...controlPlanes(this.homelab), ...workers(this.homelab)].filter((node) => observed.get(node.name)?.state === "maintenance");
@@ -120,8 +121,13 @@ class Converger {
     const before = this.changes.length;
     const pendingTalos = await this.pendingTalosUpgrades(installed, observed);
     const kubeSteps = await this.pendingKubernetesSteps();
-    if (pendingTalos.length > 0 || kubeSteps.length > 0) await this.prepareUpgrades(kubeSteps);
+    if (pendingTalos.length > 0 || kubeSteps.length > 0) await this.snapshotEtcd();
+    // upgrade-k8s checks the target against the running Talos, so with an OS upgrade pending
+    // (say 1.13 -> 1.14 for Kubernetes 1.37) its dry run can only come after it.
+    const dryRunFirst = pendingTalos.length === 0 || this.runsKubernetes(observed, kubeSteps[0]);
+    if (dryRunFirst) await this.dryRunKubernetes(kubeSteps);
     await this.upgradeTalos(pendingTalos);
+    if (!dryRunFirst) await this.dryRunKubernetes(kubeSteps);
     await this.upgradeKubernetes(kubeSteps);
     await this.applyChangedConfigs(installed);
     if (this.changes.length > before) await this.health();
@@ -373,11 +379,17 @@ class Converger {
     return kubernetesSteps(running, this.homelab.cluster.kubernetesVersion);
   }
 
-  /**
-   * Upgrades are recoverable: an etcd snapshot first (the newest five kept), and upgrade-k8s's own
-   * dry run, whose findings (e.g. APIs the target release removed) stop the run before any change.
-   */
-  private async prepareUpgrades(kubeSteps: string[]): Promise<void> {
+  /** True when the Talos running on the first control plane supports Kubernetes `target` (or there is none). */
+  private runsKubernetes(observed: Map<string, Observed>, target: string | undefined): boolean {
+    const state = observed.get(firstControlPlane(this.homelab).name);
+    if (!target || state?.state !== "installed") return true;
+    const support = talosSupport(state.version);
+    const minor = minorOf(target);
+    return support !== undefined && compareMinor(minor, support.oldest) >= 0 && compareMinor(minor, support.newest) <= 0;
+  }
+
+  /** Upgrades are recoverable: an etcd snapshot before the first change (the newest five kept). */
+  private async snapshotEtcd(): Promise<void> {
     const first = firstControlPlane(this.homelab);
     await ensurePrivateDir(this.layout.snapshots);
     const path = join(this.layout.snapshots, snapshotName(this.io.now()));
@@ -385,7 +397,12 @@ class Converger {
     await makePrivate(path);
     this.io.log(`etcd snapshot saved to ${path} (restore: see the README, "Restoring after a failed upgrade")`);
     for (const old of snapshotsToPrune(await readdir(this.layout.snapshots), snapshotsKept)) await removePath(join(this.layout.snapshots, old));
+  }
+
+  /** upgrade-k8s's own dry run: its findings (e.g. APIs the target release removed) stop the run before Kubernetes changes. */
+  private async dryRunKubernetes(kubeSteps: string[]): Promise<void> {
     if (kubeSteps.length === 0) return;
+    const first = firstControlPlane(this.homelab);
     const dryRun = await this.step(talos.upgradeKubernetes(this.layout, first.address, kubeSteps[0]!, true), { allowFailure: true });
     if (dryRun.code !== 0) {
       throw new Error(`talosctl upgrade-k8s --dry-run to ${kubeSteps[0]} found problems; nothing was changed:\n${(dryRun.stderr.trim() || dryRun.stdout.trim())}`);

@@ -44,15 +44,15 @@ export function locateMaintenance(homelab: Homelab, node: HomelabNode, explicit:
   if (flagged) return { address: flagged, how: "--maintenance-address" };
   if (node.maintenanceAddress) return { address: node.maintenanceAddress, how: "maintenanceAddress in homelab.yaml" };
   const pass = `pass --maintenance-address ${node.name}=<its DHCP address> (shown on the node's console)`;
-  if (!node.mac) return { problem: `${node.name} declares no mac, so hangar cannot find its DHCP lease: add its mac to homelab.yaml or ${pass}` };
-  if (!homelab.network.dhcpRange) return { problem: `${node.name}: network.dhcpRange is not declared, so there is no range to scan for ${node.mac}: declare it or ${pass}` };
-  if (!scan) return { problem: `${node.name}: the DHCP range was not scanned; ${pass}` };
-  if ("error" in scan) return { problem: `${node.name}: cannot scan the DHCP range for ${node.mac} (${scan.error}); ${pass}` };
+  if (!node.mac) return { problem: `it declares no mac, so hangar cannot find its DHCP lease: add its mac to homelab.yaml or ${pass}` };
+  if (!homelab.network.dhcpRange) return { problem: `network.dhcpRange is not declared, so there is no range to scan for ${node.mac}: declare it or ${pass}` };
+  if (!scan) return { problem: `the DHCP range was not scanned; ${pass}` };
+  if ("error" in scan) return { problem: `cannot scan the DHCP range for ${node.mac} (${scan.error}); ${pass}` };
   const hits = [...new Set(scan.answers.filter((answer) => answer.mac === node.mac).map((answer) => answer.ip))];
   if (hits.length === 1) return { address: hits[0]!, how: `ARP: ${node.mac} in the DHCP range` };
-  if (hits.length > 1) return { problem: `${node.name}: ${node.mac} answers at several addresses (${hits.join(", ")}); ${pass}` };
+  if (hits.length > 1) return { problem: `${node.mac} answers at several addresses (${hits.join(", ")}); ${pass}` };
   const range = homelab.network.dhcpRange;
   return {
-    problem: `${node.name}: no host with ${node.mac} answers in the DHCP range ${range.start}-${range.end}: boot it from the Talos ISO, or ${pass}`,
+    problem: `no host with ${node.mac} answers in the DHCP range ${range.start}-${range.end}: boot it from the Talos ISO, or ${pass}`,
   };
 }

@@ -23,6 +23,7 @@ function schemaFor(minor) {
   const { Ajv2020 } = require("ajv/dist/2020");
   const schema = JSON.parse(readFileSync(join(upstream, schemaFiles[key]), "utf8"));
   const ajv = new Ajv2020({ strict: false, allErrors: true });
+  require("ajv-formats")(ajv);
   ajv.addSchema(schema);
   const byKind = {};
   for (const [name, def] of Object.entries(schema.$defs)) {
