@@ -192,14 +192,15 @@ function conflictErrors(config, documents, minor) {
 }
 
 /**
- * What fails to decode: the schema of the release (unknown kinds and fields) and duplicates.
- * `strictContract`: the configuration was generated for the v1.14 contract, so its v1alpha1
- * document follows the v1.14 schema too (older-contract configs keep the deprecated fields).
+ * What fails to decode: the schema of the release (unknown kinds and fields) and duplicates. The
+ * v1alpha1 document is checked with v1.13.9's schema even on 1.14: Talos 1.14 still decodes the
+ * deprecated fields its own schema leaves out (machine.install, machine.nodeLabels, ...); mixing
+ * them with their new documents is a Validate error (conflictErrors).
  */
-function decodeErrors(documents, { minor, strictContract = false }) {
+function decodeErrors(documents, { minor }) {
   const config = documents.find((doc) => doc.version === "v1alpha1" && !doc.kind) ?? {};
   const others = documents.filter((doc) => doc !== config);
-  const v1alpha1Minor = strictContract ? minor : Math.min(minor, 13);
+  const v1alpha1Minor = Math.min(minor, 13);
   const errors = [];
   const seen = new Set();
   for (const doc of others) {
