@@ -4,6 +4,8 @@
 // prints the plan, Talos commands included (and with --out DIR writes every input, output,
 // patch and command line there). Without it: Talos through talosctl (--local: a Docker
 // cluster on this machine), then the add-ons (--talos-only stops after Talos).
+// --maintenance-address NAME=IP: where a node booted from the ISO answers, when its MAC cannot be
+// found in the DHCP range.
 import { argv, chalk, fs, path } from "zx";
 import { importDist, importPlanner, runBuiltFlight } from "./flights.mjs";
 import { consoleIO, loadTalos, maintenanceAddressesFrom, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
