@@ -17,11 +17,11 @@ const cases: [string, string, string[]][] = [
     ]],
   ["talos version without v", edits(["talosVersion: v1.14.7", "talosVersion: 1.13.9"]),
     [
-      "homelab.yaml:5:3 cluster.talosVersion: must be a Talos release like v1.13.9 (got \"1.13.9\")",
+      "homelab.yaml:5:3 cluster.talosVersion: must be a Talos release like v1.14.7 (got \"1.13.9\")",
     ]],
   ["kubernetes version with v", edits(["kubernetesVersion: 1.37.1", "kubernetesVersion: v1.36.3"]),
     [
-      "homelab.yaml:6:3 cluster.kubernetesVersion: must be a Kubernetes release like 1.36.3 (no leading v) (got \"v1.36.3\")",
+      "homelab.yaml:6:3 cluster.kubernetesVersion: must be a Kubernetes release like 1.37.1 (no leading v) (got \"v1.36.3\")",
     ]],
   ["talos older than hangar supports", edits(["talosVersion: v1.14.7", "talosVersion: v1.9.0"]),
     [

@@ -64,8 +64,8 @@ export const HomelabSchema = Strict(
   {
     cluster: Strict({
       name: DNSLabel,
-      talosVersion: Type.String({ pattern: "^v\\d+\\.\\d+\\.\\d+$", "x-hint": "a Talos release like v1.13.9" }),
-      kubernetesVersion: Type.String({ pattern: "^\\d+\\.\\d+\\.\\d+$", "x-hint": "a Kubernetes release like 1.36.3 (no leading v)" }),
+      talosVersion: Type.String({ pattern: "^v\\d+\\.\\d+\\.\\d+$", "x-hint": "a Talos release like v1.14.7" }),
+      kubernetesVersion: Type.String({ pattern: "^\\d+\\.\\d+\\.\\d+$", "x-hint": "a Kubernetes release like 1.37.1 (no leading v)" }),
       vip: Type.Optional(IPv4),
       configContract: Type.Optional(
         Type.String({
