@@ -126,10 +126,10 @@ func parseContract(talosVersion string) (*config.VersionContract, error) {
 
 type genConfigFlags struct {
 	installDisk, installImage, dnsDomain, kubernetesVersion, talosVersion, withSecrets string
-	output, outputDir                                                                 string
-	outputTypes, additionalSANs                                                       []string
-	configPatch, configPatchControlPlane, configPatchWorker                           []string
-	withDocs, withExamples, withClusterDiscovery, withKubeSpan                        bool
+	output, outputDir                                                                  string
+	outputTypes, additionalSANs                                                        []string
+	configPatch, configPatchControlPlane, configPatchWorker                            []string
+	withDocs, withExamples, withClusterDiscovery, withKubeSpan                         bool
 }
 
 var allOutputTypes = []string{"controlplane", "worker", "talosconfig"}
