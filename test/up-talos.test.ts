@@ -222,6 +222,21 @@ t.test("1.13.9 to 1.14.7 with Kubernetes 1.37.1: talosctl upgrade, then upgrade-
   t.equal(again.status, 0, again.stderr);
   t.match(again.stdout, "is up to date: nothing applied, nothing rebooted.");
   t.same(changes(lab.calls().slice(settled)), []);
+
+  // Opting into the new contract is explicit, and moves the cluster to the v1.14 documents in one apply.
+  lab.writeConfig(exampleText.replace("  kubernetesVersion: 1.37.1\n", "  kubernetesVersion: 1.37.1\n  configContract: v1.14\n"));
+  const optedAt = lab.calls().length;
+  const opted = await lab.run("up", ["--talos-only"]);
+  t.equal(opted.status, 0, opted.stderr);
+  const optedCalls = lab.calls().slice(optedAt);
+  const regenerated = optedCalls.find((argv) => verb(argv) === "gen config")!;
+  t.equal(regenerated[regenerated.indexOf("--talos-version") + 1], "v1.14");
+  t.same(changes(optedCalls).map(verb), ["apply-config"], "one apply of the v1.14-contract configuration");
+  t.equal(readFileSync(join(lab.dir, ".hangar", "config-contract"), "utf8"), "v1.14\n");
+  t.match(readFileSync(join(lab.dir, ".hangar", "patches", "controlplane.yaml"), "utf8"), "kind: KubeNodeConfig");
+  const last = lab.calls().length;
+  t.equal((await lab.run("up", ["--talos-only"])).status, 0);
+  t.same(changes(lab.calls().slice(last)), [], "and then nothing");
 });
 
 t.test("upgrade-k8s --dry-run findings stop the run before anything changes", async (t) => {
