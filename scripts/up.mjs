@@ -4,10 +4,12 @@
 // prints the plan, Talos commands included (and with --out DIR writes every input, output,
 // patch and command line there). Without it: Talos through talosctl (--local: a Docker
 // cluster on this machine), then the add-ons (--talos-only stops after Talos).
+// --maintenance-address NAME=IP: where a node booted from the ISO answers, when its MAC cannot be
+// found in the DHCP range.
 import { chalk } from "zx";
 import { importPlanner } from "./flights.mjs";
 import { commandLine } from "./cli.mjs";
-import { consoleIO, loadDeclaration, loadTalos, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
+import { consoleIO, loadDeclaration, loadTalos, maintenanceAddressesFrom, stateDirFor, tailscaleKeyFor } from "./talos.mjs";
 import { deployAddons } from "./addons.mjs";
 import { renderAndPrint } from "./plan.mjs";
 
@@ -32,7 +34,8 @@ async function provision(talos, homelab, layout) {
     kubeconfig = local.kubeconfig;
   } else {
     const tailscaleAuthKey = await tailscaleKeyFor(talos, homelab, layout);
-    const { changes } = await talos.convergeTalos(homelab, layout, io, { tailscaleAuthKey });
+    const maintenanceAddresses = maintenanceAddressesFrom(talos, homelab, options.maintenanceAddress);
+    const { changes } = await talos.convergeTalos(homelab, layout, io, { tailscaleAuthKey, maintenanceAddresses });
     console.log(
       changes.length === 0
         ? chalk.green(`Talos cluster ${homelab.cluster.name} is up to date: nothing applied, nothing rebooted.`)

@@ -44,7 +44,7 @@ t.test("a bad declaration stops before anything is rendered or written", async (
   const run = up("--dry-run", "--out", out, "--config", config);
   t.equal(run.status, 1);
   t.equal(run.stdout, "");
-  t.equal(run.stderr, `${config}:33:5 addons.metallb.colour: is not a known field; check its spelling (known fields: logLevel, pools, l2Advertisements)\n`);
+  t.equal(run.stderr, `${config}:35:5 addons.metallb.colour: is not a known field; check its spelling (known fields: logLevel, pools, l2Advertisements)\n`);
   t.notOk(existsSync(out), "nothing written");
 });
 

@@ -7,6 +7,7 @@ import { HomelabError } from "../lib/homelab/problems.ts";
 const secondNode = `  - name: home-01-cp-0
     role: controlplane
     address: 10.0.0.5
+    interface: enp1s0
     installDisk: /dev/sda
 `;
 const cases: [string, string, string[]][] = [
@@ -14,25 +15,41 @@ const cases: [string, string, string[]][] = [
     [
       "homelab.yaml:4:3 cluster.name: must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (got \"Home-01\")",
     ]],
-  ["talos version without v", edits(["talosVersion: v1.13.9", "talosVersion: 1.13.9"]),
+  ["talos version without v", edits(["talosVersion: v1.14.7", "talosVersion: 1.13.9"]),
     [
-      "homelab.yaml:5:3 cluster.talosVersion: must be a Talos release like v1.13.9 (got \"1.13.9\")",
+      "homelab.yaml:5:3 cluster.talosVersion: must be a Talos release like v1.14.7 (got \"1.13.9\")",
     ]],
-  ["kubernetes version with v", edits(["kubernetesVersion: 1.36.3", "kubernetesVersion: v1.36.3"]),
+  ["kubernetes version with v", edits(["kubernetesVersion: 1.37.1", "kubernetesVersion: v1.36.3"]),
     [
-      "homelab.yaml:6:3 cluster.kubernetesVersion: must be a Kubernetes release like 1.36.3 (no leading v) (got \"v1.36.3\")",
+      "homelab.yaml:6:3 cluster.kubernetesVersion: must be a Kubernetes release like 1.37.1 (no leading v) (got \"v1.36.3\")",
     ]],
-  ["unknown talos minor", edits(["talosVersion: v1.13.9", "talosVersion: v1.9.0"]),
+  ["talos older than hangar supports", edits(["talosVersion: v1.14.7", "talosVersion: v1.9.0"]),
     [
-      "homelab.yaml:5:3 cluster.talosVersion: Talos v1.9.0 is not a release hangar knows (known minors: v1.11, v1.12, v1.13)",
+      "homelab.yaml:5:3 cluster.talosVersion: Talos v1.9.0 is older than hangar supports (v1.12 and newer; checked: v1.12, v1.13, v1.14); upgrade the cluster with talosctl first",
     ]],
-  ["kubernetes too old for talos", edits(["kubernetesVersion: 1.36.3", "kubernetesVersion: 1.30.4"]),
+  ["talos 1.11 lacks HostnameConfig, LinkConfig and ResolverConfig", edits(["talosVersion: v1.14.7", "talosVersion: v1.11.6"], ["kubernetesVersion: 1.37.1", "kubernetesVersion: 1.34.1"]),
     [
-      "homelab.yaml:6:3 cluster.kubernetesVersion: Kubernetes 1.30.4 is not supported by Talos v1.13.9 (supported: 1.31.x to 1.36.x)",
+      "homelab.yaml:5:3 cluster.talosVersion: Talos v1.11.6 is older than hangar supports (v1.12 and newer; checked: v1.12, v1.13, v1.14); upgrade the cluster with talosctl first",
+    ]],
+  ["kubernetes too old for talos", edits(["kubernetesVersion: 1.37.1", "kubernetesVersion: 1.31.4"]),
+    [
+      "homelab.yaml:6:3 cluster.kubernetesVersion: Kubernetes 1.31.4 is not supported by Talos v1.14.7 (supported: 1.32.x to 1.37.x)",
+    ]],
+  ["kubernetes 1.36 outside talos 1.12's range", edits(["talosVersion: v1.14.7", "talosVersion: v1.12.11"], ["kubernetesVersion: 1.37.1", "kubernetesVersion: 1.36.3"]),
+    [
+      "homelab.yaml:6:3 cluster.kubernetesVersion: Kubernetes 1.36.3 is not supported by Talos v1.12.11 (supported: 1.30.x to 1.35.x)",
+    ]],
+  ["an unknown pairing with a newer talos is still an error", edits(["talosVersion: v1.14.7", "talosVersion: v1.15.0"], ["kubernetesVersion: 1.37.1", "kubernetesVersion: 1.32.0"]),
+    [
+      "homelab.yaml:6:3 cluster.kubernetesVersion: Kubernetes 1.32.0 is not supported by Talos v1.15.0 (supported: 1.33.x to 1.38.x)",
+    ]],
+  ["a node without interface or mac", edits(["    interface: enp1s0\n", ""], ['    mac: "00:1e:06:45:0a:01"\n', ""]),
+    [
+      "homelab.yaml:23:5 nodes[0]: home-01-cp-0 declares neither interface nor mac; name its link (e.g. interface: enp1s0, see talosctl get links) or give its mac, since Talos names links predictably and hangar does not guess eth0",
     ]],
   ["unknown top-level key", exampleText + "addon: {}\n",
     [
-      "homelab.yaml:45:1 addon: is not a known field; check its spelling (known fields: cluster, network, nodes, addons)",
+      "homelab.yaml:47:1 addon: is not a known field; check its spelling (known fields: cluster, network, nodes, addons)",
     ]],
   ["subnet not a network address", edits(["subnet: 10.0.0.0/24", "subnet: 10.0.0.5/24"]),
     [
@@ -80,40 +97,40 @@ const cases: [string, string, string[]][] = [
     ]],
   ["pool overlaps dhcp range", edits(["addresses: [10.0.0.3/32]", "addresses: [10.0.0.3/32, 10.0.0.96/27]"]),
     [
-      "homelab.yaml:35:34 addons.metallb.pools[0].addresses[1]: 10.0.0.96-10.0.0.127 overlaps the DHCP range 10.0.0.100-10.0.0.249; the router may lease it to another device. Move it out of the range or shrink the range",
+      "homelab.yaml:37:34 addons.metallb.pools[0].addresses[1]: 10.0.0.96-10.0.0.127 overlaps the DHCP range 10.0.0.100-10.0.0.249; the router may lease it to another device. Move it out of the range or shrink the range",
     ]],
   ["pool covers the node", edits(["addresses: [10.0.0.3/32]", "addresses: [10.0.0.2/31]"]),
     [
-      "homelab.yaml:35:21 addons.metallb.pools[0].addresses[0]: 10.0.0.2-10.0.0.3 is also claimed by node home-01-cp-0; every owned address must be distinct",
+      "homelab.yaml:37:21 addons.metallb.pools[0].addresses[0]: 10.0.0.2-10.0.0.3 is also claimed by node home-01-cp-0; every owned address must be distinct",
     ]],
   ["pool range backwards", edits(["addresses: [10.0.0.3/32]", "addresses: [10.0.0.9-10.0.0.3]"]),
     [
-      "homelab.yaml:35:21 addons.metallb.pools[0].addresses[0]: \"10.0.0.9-10.0.0.3\" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)",
-      "homelab.yaml:42:5 addons.ingressNginx.address: 10.0.0.3 is not in pool lan (10.0.0.9-10.0.0.3); MetalLB would never assign it",
+      "homelab.yaml:37:21 addons.metallb.pools[0].addresses[0]: \"10.0.0.9-10.0.0.3\" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)",
+      "homelab.yaml:44:5 addons.ingressNginx.address: 10.0.0.3 is not in pool lan (10.0.0.9-10.0.0.3); MetalLB would never assign it",
     ]],
   ["pool cidr not aligned", edits(["addresses: [10.0.0.3/32]", "addresses: [10.0.0.3/30]"]),
     [
-      "homelab.yaml:35:21 addons.metallb.pools[0].addresses[0]: 10.0.0.3/30 is not a network address; write 10.0.0.0/30 or list the single address as 10.0.0.3/32",
+      "homelab.yaml:37:21 addons.metallb.pools[0].addresses[0]: 10.0.0.3/30 is not a network address; write 10.0.0.0/30 or list the single address as 10.0.0.3/32",
     ]],
   ["ingress ip outside its pool", edits(["    address: 10.0.0.3", "    address: 10.0.0.4"]),
     [
-      "homelab.yaml:42:5 addons.ingressNginx.address: 10.0.0.4 is not in pool lan (10.0.0.3/32); MetalLB would never assign it",
+      "homelab.yaml:44:5 addons.ingressNginx.address: 10.0.0.4 is not in pool lan (10.0.0.3/32); MetalLB would never assign it",
     ]],
   ["ingress names unknown pool", edits(["    pool: lan\n", "    pool: wan\n"]),
     [
-      "homelab.yaml:43:5 addons.ingressNginx.pool: names pool \"wan\", which is not declared (pools: lan)",
+      "homelab.yaml:45:5 addons.ingressNginx.pool: names pool \"wan\", which is not declared (pools: lan)",
     ]],
   ["l2 advertisement names unknown node", edits(["nodes: [home-01-cp-0]", "nodes: [home-01-cp-1]"]),
     [
-      "homelab.yaml:40:17 addons.metallb.l2Advertisements[0].nodes[0]: names node \"home-01-cp-1\", which is not declared (nodes: home-01-cp-0)",
+      "homelab.yaml:42:17 addons.metallb.l2Advertisements[0].nodes[0]: names node \"home-01-cp-1\", which is not declared (nodes: home-01-cp-0)",
     ]],
   ["l2 advertisement names unknown pool", edits(["pools: [lan]", "pools: [lab]"]),
     [
-      "homelab.yaml:39:17 addons.metallb.l2Advertisements[0].pools[0]: names pool \"lab\", which is not declared (pools: lan)",
+      "homelab.yaml:41:17 addons.metallb.l2Advertisements[0].pools[0]: names pool \"lab\", which is not declared (pools: lan)",
     ]],
   ["duplicate node name", edits(["addons:\n", secondNode + "\naddons:\n"]),
     [
-      "homelab.yaml:30:5 nodes[1].name: node \"home-01-cp-0\" is declared twice",
+      "homelab.yaml:32:5 nodes[1].name: node \"home-01-cp-0\" is declared twice",
     ]],
   ["no control plane", edits(["role: controlplane", "role: worker"]),
     [
@@ -127,23 +144,23 @@ const cases: [string, string, string[]][] = [
     [
       "homelab.yaml:24:5 nodes[0].role: must be controlplane or worker (got \"master\")",
     ]],
-  ["upper-case mac", edits(["    interface: enp1s0\n", "    interface: enp1s0\n    mac: 00:1E:06:45:12:34\n"]),
+  ["upper-case mac", edits(['    mac: "00:1e:06:45:0a:01"', "    mac: 00:1E:06:45:12:34"]),
     [
-      "homelab.yaml:28:5 nodes[0].mac: must be a lower-case MAC address like 00:1e:06:45:12:34 (got \"00:1E:06:45:12:34\")",
+      "homelab.yaml:29:5 nodes[0].mac: must be a lower-case MAC address like 00:1e:06:45:12:34 (got \"00:1E:06:45:12:34\")",
     ]],
   ["bad log level", edits(["logLevel: info", "logLevel: loud"]),
     [
-      "homelab.yaml:32:5 addons.metallb.logLevel: must be one of all, debug, info, warn, error, none (got \"loud\")",
+      "homelab.yaml:34:5 addons.metallb.logLevel: must be one of all, debug, info, warn, error, none (got \"loud\")",
     ]],
   ["misspelt field", edits(["autoAssign: true", "autoassign: true"]),
     [
-      "homelab.yaml:36:9 addons.metallb.pools[0].autoassign: is not a known field; check its spelling (known fields: name, addresses, autoAssign, avoidBuggyIPs)",
+      "homelab.yaml:38:9 addons.metallb.pools[0].autoassign: is not a known field; check its spelling (known fields: name, addresses, autoAssign, avoidBuggyIPs)",
     ]],
   ["replicas zero", edits(["defaultClass: true", "defaultClass: true\n    replicas: 0"]),
     [
-      "homelab.yaml:45:5 addons.ingressNginx.replicas: must be >= 1 (got 0)",
+      "homelab.yaml:47:5 addons.ingressNginx.replicas: must be >= 1 (got 0)",
     ]],
-  ["vip on the node address", edits(["  kubernetesVersion: 1.36.3\n", "  kubernetesVersion: 1.36.3\n  vip: 10.0.0.2\n"]),
+  ["vip on the node address", edits(["  kubernetesVersion: 1.37.1\n", "  kubernetesVersion: 1.37.1\n  vip: 10.0.0.2\n"]),
     [
       "homelab.yaml:7:3 cluster.vip: 10.0.0.2 is also claimed by node home-01-cp-0; every owned address must be distinct",
     ]],
@@ -167,7 +184,7 @@ const cases: [string, string, string[]][] = [
   ["several problems at once", edits(["address: 10.0.0.2", "address: 10.0.0.130"], ["    address: 10.0.0.3", "    address: 10.0.0.7"]),
     [
       "homelab.yaml:26:5 nodes[0].address: 10.0.0.130 overlaps the DHCP range 10.0.0.100-10.0.0.249; the router may lease it to another device. Move it out of the range or shrink the range",
-      "homelab.yaml:42:5 addons.ingressNginx.address: 10.0.0.7 is not in pool lan (10.0.0.3/32); MetalLB would never assign it",
+      "homelab.yaml:44:5 addons.ingressNginx.address: 10.0.0.7 is not in pool lan (10.0.0.3/32); MetalLB would never assign it",
     ]],
 ];
 
@@ -213,6 +230,13 @@ t.test("issue 12: declarations that used to pass are refused, one precise line e
   t.equal(refused("interface: enp1s0", "interface: enp1s0-with-a-long-name"), 'homelab.yaml:27:5 nodes[0].interface: "enp1s0-with-a-long-name" is 23 characters long; Linux interface names have at most 15');
   t.equal(refused("interface: enp1s0", "interface: en/p1"), "homelab.yaml:27:5 nodes[0].interface: \"en/p1\" contains '/', which Linux interface names cannot contain");
   t.equal(refused("interface: enp1s0", "interface: enp1s0\n    maintenanceAddress: 192.168.1.5"), "homelab.yaml:28:5 nodes[0].maintenanceAddress: 192.168.1.5 is outside the subnet 10.0.0.0/24; the node boots the ISO on this LAN, so its DHCP address is inside it");
-  t.equal(refused("nodes: [home-01-cp-0]", "nodes: [home-01-cp-9]"), 'homelab.yaml:40:17 addons.metallb.l2Advertisements[0].nodes[0]: names node "home-01-cp-9", which is not declared (nodes: home-01-cp-0)');
-  t.equal(refused("        nodes: [home-01-cp-0]", "        nodes: [home-01-cp-0]\n        interfaces: [\"eth 0\"]"), 'homelab.yaml:41:22 addons.metallb.l2Advertisements[0].interfaces[0]: "eth 0" contains whitespace, which Linux interface names cannot contain');
+  t.equal(refused("nodes: [home-01-cp-0]", "nodes: [home-01-cp-9]"), 'homelab.yaml:42:17 addons.metallb.l2Advertisements[0].nodes[0]: names node "home-01-cp-9", which is not declared (nodes: home-01-cp-0)');
+  t.equal(refused("        nodes: [home-01-cp-0]", "        nodes: [home-01-cp-0]\n        interfaces: [\"eth 0\"]"), 'homelab.yaml:43:22 addons.metallb.l2Advertisements[0].interfaces[0]: "eth 0" contains whitespace, which Linux interface names cannot contain');
+});
+
+t.test("a Talos minor newer than hangar knows is a warning naming the newest checked release, not a refusal", async (t) => {
+  const { warnings } = parseHomelab(edits(["talosVersion: v1.14.7", "talosVersion: v1.15.0"], ["kubernetesVersion: 1.37.1", "kubernetesVersion: 1.38.0"]), "homelab.yaml");
+  t.same(warnings, [
+    "homelab.yaml:5:3 cluster.talosVersion: Talos v1.15.0 is newer than hangar was checked against (v1.14.7); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it (warning)",
+  ]);
 });

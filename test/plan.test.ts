@@ -40,7 +40,7 @@ t.test("the example's flight inputs", async (t) => {
 
 t.test("announcing only from workers does not need control planes", async (t) => {
   const text = edits(
-    ["addons:\n", "  - name: home-01-w-0\n    role: worker\n    address: 10.0.0.6\n    installDisk: /dev/sda\n\naddons:\n"],
+    ["addons:\n", "  - name: home-01-w-0\n    role: worker\n    address: 10.0.0.6\n    interface: enp1s0\n    installDisk: /dev/sda\n\naddons:\n"],
     ["nodes: [home-01-cp-0]", "nodes: [home-01-w-0]"],
   );
   t.equal(announcesFromControlPlanes(parseHomelab(text, "homelab.yaml").homelab), false);

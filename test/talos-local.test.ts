@@ -38,11 +38,11 @@ t.test("up.mjs --local creates the Docker cluster once and fetches its kubeconfi
   const create = calls.find((call) => verb(call.argv) === "cluster create docker")!;
   const local = join(lab.dir, ".hangar", "local");
   t.same(create.argv, [
-    "cluster", "create", "docker", "--name", "home-01", "--workers", "0", "--kubernetes-version", "1.36.3",
-    "--image", "ghcr.io/siderolabs/talos:v1.13.9", "--config-patch-controlplanes", `@${join(local, "patches", "controlplane.yaml")}`,
+    "cluster", "create", "docker", "--name", "home-01", "--workers", "0", "--kubernetes-version", "1.37.1",
+    "--image", "ghcr.io/siderolabs/talos:v1.14.7", "--config-patch-controlplanes", `@${join(local, "patches", "controlplane.yaml")}`,
   ]);
   t.equal(create.TALOSCONFIG, join(local, "talosconfig"), "the client config lands in the state folder");
-  t.match(readFileSync(join(local, "patches", "controlplane.yaml"), "utf8"), "allowSchedulingOnControlPlanes: true");
+  t.match(readFileSync(join(local, "patches", "controlplane.yaml"), "utf8"), "kind: KubeNodeConfig", "cluster create generates the v1.14 contract: the presets in KubeNodeConfig");
   t.ok(lab.calls().some((argv) => verb(argv) === "kubeconfig" && argv.includes(join(local, "kubeconfig"))));
   t.match(first.stdout, `kubeconfig: ${join(local, "kubeconfig")}`);
 

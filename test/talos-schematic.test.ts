@@ -49,8 +49,34 @@ t.test("a node's schematic: extensions sorted, kernel args kept in order", async
   t.not(schematic.id, nodeSchematic(exampleHomelab(), exampleHomelab().nodes[0]!).id);
 });
 
-t.test("words a YAML 1.1 reader takes for booleans are quoted, as go-yaml does", async (t) => {
-  t.equal(renderSchematic({ extraKernelArgs: ["quiet", "off", "ip=dhcp:"], officialExtensions: [] }).yaml, 'customization:\n    extraKernelArgs:\n        - quiet\n        - "off"\n        - "ip=dhcp:"\n');
+t.test("words a YAML 1.1 reader takes for booleans are quoted exactly as gopkg.in/yaml.v3 quotes them", async (t) => {
+  // Expected bytes: yaml.v3 v3.0.1 Marshal of the factory's struct shape with these arguments
+  // (run with Go 1.26 while writing this test): double quotes for old booleans and bool/null
+  // words, case-exact ("oN" stays plain), single quotes for a trailing colon.
+  const args = ["on", "off", "yes", "Yes", "oN", "true", "True", "null", "NULL", "y", "n", "No", "quiet", "a:", "console=ttyS0"];
+  t.equal(
+    renderSchematic({ extraKernelArgs: args, officialExtensions: [] }).yaml,
+    [
+      "customization:",
+      "    extraKernelArgs:",
+      '        - "on"',
+      '        - "off"',
+      '        - "yes"',
+      '        - "Yes"',
+      "        - oN",
+      '        - "true"',
+      '        - "True"',
+      '        - "null"',
+      '        - "NULL"',
+      '        - "y"',
+      '        - "n"',
+      '        - "No"',
+      "        - quiet",
+      "        - 'a:'",
+      "        - console=ttyS0",
+      "",
+    ].join("\n"),
+  );
 });
 
 t.test("installer and boot media references", async (t) => {

@@ -5,14 +5,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { nodeSchematic } from "../lib/talos/schematic.ts";
 import { exampleText } from "./helpers/example.ts";
-import { exampleHomelab, haHomelab, haText } from "./doubles/fake-talosctl/declarations.ts";
+import { exampleHomelab, exampleSeed, haHomelab, haSeeds, haText } from "./doubles/fake-talosctl/declarations.ts";
 import { fakeLab, verb } from "./doubles/fake-talosctl/harness.ts";
 
 const isoSchematic = nodeSchematic(exampleHomelab(), exampleHomelab().nodes[0]!).id;
 const resets = (calls: string[][]) => calls.filter((argv) => verb(argv) === "reset");
 
 t.test("the only node: confirmation, --graceful=false, back to maintenance, installed again", async (t) => {
-  const lab = await fakeLab(t, exampleText, [{ maintenanceAddress: "10.0.0.2", schematic: isoSchematic }]);
+  const lab = await fakeLab(t, exampleText, [exampleSeed({ schematic: isoSchematic })]);
   t.equal((await lab.run("up", ["--talos-only"])).status, 0);
   const secrets = readFileSync(join(lab.dir, ".hangar", "secrets.yaml"));
 
@@ -40,12 +40,13 @@ t.test("the only node: confirmation, --graceful=false, back to maintenance, inst
     ],
   ]);
   t.match(lab.nodes()[0], { state: "maintenance" });
+  t.equal(lab.nodes()[0]!.maintenanceAddress, "10.0.0.150", "back on a DHCP lease, not its static address");
 
   const before = lab.calls().length;
   const again = await lab.run("up", ["--talos-only"]);
   t.equal(again.status, 0, again.stderr);
   const calls = lab.calls().slice(before);
-  t.ok(calls.some((argv) => verb(argv) === "apply-config" && argv.includes("--insecure")), "installed again from maintenance mode");
+  t.ok(calls.some((argv) => verb(argv) === "apply-config" && argv.includes("--insecure") && argv.includes("10.0.0.150")), "found by its MAC and installed again from maintenance mode");
   t.ok(calls.some((argv) => verb(argv) === "bootstrap"), "and bootstrapped again");
   t.same(readFileSync(join(lab.dir, ".hangar", "secrets.yaml")), secrets, "with the same secrets");
 });
@@ -55,9 +56,11 @@ t.test("several nodes: --node is required, workers reset gracefully, --wipe-disk
   const lab = await fakeLab(
     t,
     haText,
-    homelab.nodes.map((node) => ({ maintenanceAddress: node.maintenanceAddress ?? node.address, schematic: nodeSchematic(homelab, node).id })),
+    haSeeds().map((seed, index) => ({ ...seed, schematic: nodeSchematic(homelab, homelab.nodes[index]!).id })),
   );
-  t.equal((await lab.run("up", ["--talos-only"])).status, 0);
+  const v113 = { env: { FAKE_TALOSCTL_VERSION: "v1.13.9" } };
+  const up = await lab.run("up", ["--talos-only", "--maintenance-address", "cp-0=10.0.0.160"], v113);
+  t.equal(up.status, 0, up.stderr);
   const which = await lab.run("reset", ["--yes"]);
   t.equal(which.status, 1);
   t.match(which.stderr, "say which node to reset with --node (cp-0, cp-1, cp-2, worker-0, worker-1)");

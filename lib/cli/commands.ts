@@ -89,6 +89,7 @@ export const commands: readonly CommandSpec[] = [
       out,
       { name: "local", kind: "flag", description: "create the cluster as Docker containers on this machine instead" },
       { name: "talos-only", kind: "flag", description: "stop after Talos; do not deploy the add-ons" },
+      { name: "maintenance-address", kind: "assignment", placeholder: "node=ip", description: "where a node booted from the ISO answers, when its MAC is not found in the DHCP range (repeatable)" },
       timeout,
       ...ownership,
       yes,

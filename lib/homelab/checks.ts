@@ -3,7 +3,7 @@
 import type { Homelab } from "./schema.ts";
 import type { FieldPath, Problem } from "./problems.ts";
 import { ownedSpans } from "./addresses.ts";
-import { compareMinor, minorOf, supportedKubernetes } from "./versions.ts";
+import { compareMinor, minorOf, newestCheckedTalos, oldestSupportedTalos, supportedKubernetes, talosSupport } from "./versions.ts";
 import { advertisementProblems, interfaceNameProblem, poolProblems, subnetProblem, type ItemProblem } from "./rules.ts";
 import {
   contains,
@@ -130,6 +130,11 @@ export function semanticProblems(homelab: Homelab): Problem[] {
       (index) => ["nodes", index, "mac"],
       "MAC address",
     );
+    homelab.nodes.forEach((node, index) => {
+      if (!node.interface && !node.mac) {
+        add(["nodes", index], `${node.name} declares neither interface nor mac; name its link (e.g. interface: enp1s0, see talosctl get links) or give its mac, since Talos names links predictably and hangar does not guess eth0`);
+      }
+    });
     if (!homelab.nodes.some((node) => node.role === "controlplane")) {
       add(["nodes"], "has no controlplane node; a cluster needs at least one (role: controlplane)");
     }
@@ -174,12 +179,21 @@ export function semanticProblems(homelab: Homelab): Problem[] {
   }
 
   function checkVersions(): void {
-    const talosMinor = minorOf(homelab.cluster.talosVersion);
-    const support = supportedKubernetes[talosMinor];
+    const support = talosSupport(homelab.cluster.talosVersion);
     if (!support) {
       const known = Object.keys(supportedKubernetes).map((minor) => `v${minor}`).join(", ");
-      add(["cluster", "talosVersion"], `Talos ${homelab.cluster.talosVersion} is not a release hangar knows (known minors: ${known})`);
+      add(
+        ["cluster", "talosVersion"],
+        `Talos ${homelab.cluster.talosVersion} is older than hangar supports (v${oldestSupportedTalos} and newer; checked: ${known}); upgrade the cluster with talosctl first`,
+      );
       return;
+    }
+    if (support.unchecked) {
+      add(
+        ["cluster", "talosVersion"],
+        `Talos ${homelab.cluster.talosVersion} is newer than hangar was checked against (${newestCheckedTalos}); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it`,
+        true,
+      );
     }
     const kubeMinor = minorOf(homelab.cluster.kubernetesVersion);
     if (compareMinor(kubeMinor, support.oldest) < 0 || compareMinor(kubeMinor, support.newest) > 0) {
@@ -187,6 +201,13 @@ export function semanticProblems(homelab: Homelab): Problem[] {
         ["cluster", "kubernetesVersion"],
         `Kubernetes ${homelab.cluster.kubernetesVersion} is not supported by Talos ${homelab.cluster.talosVersion} (supported: ${support.oldest}.x to ${support.newest}.x)`,
       );
+    }
+    const contract = homelab.cluster.configContract;
+    if (contract && compareMinor(minorOf(contract), minorOf(homelab.cluster.talosVersion)) > 0) {
+      add(["cluster", "configContract"], `${contract} is newer than cluster.talosVersion ${homelab.cluster.talosVersion}; a node cannot read a newer configuration contract`);
+    }
+    if (contract && compareMinor(minorOf(contract), oldestSupportedTalos) < 0) {
+      add(["cluster", "configContract"], `${contract} is older than hangar supports (v${oldestSupportedTalos} and newer)`);
     }
   }
 }

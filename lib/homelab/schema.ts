@@ -31,12 +31,18 @@ export const NodeSchema = Strict({
   }),
   address: IPv4,
   description: Type.Optional(Type.String()),
-  interface: Type.Optional(Type.String({ minLength: 1, description: "Link name, e.g. enp1s0. Default: the link with `mac`, else eth0." })),
+  interface: Type.Optional(
+    Type.String({ minLength: 1, description: "Link name, e.g. enp1s0 (talosctl get links). Required unless `mac` is declared: then the link with that MAC." }),
+  ),
   mac: Type.Optional(
-    Type.String({ pattern: "^([0-9a-f]{2}:){5}[0-9a-f]{2}$", "x-hint": "a lower-case MAC address like 00:1e:06:45:12:34" }),
+    Type.String({
+      pattern: "^([0-9a-f]{2}:){5}[0-9a-f]{2}$",
+      "x-hint": "a lower-case MAC address like 00:1e:06:45:12:34",
+      description: "The node's MAC address: how up.mjs finds it in the DHCP range while it runs from the ISO (maintenance mode).",
+    }),
   ),
   installDisk: Type.String({ pattern: "^/dev/[A-Za-z0-9/_-]+$", "x-hint": "a device path like /dev/nvme0n1" }),
-  maintenanceAddress: Type.Optional(IPv4),
+  maintenanceAddress: Type.Optional({ ...IPv4, description: "Where the node answers in maintenance mode (its DHCP lease), when its mac cannot be scanned for." }),
   extensions: Type.Optional(Extensions("This node's extensions, replacing cluster.extensions for it (e.g. GPU firmware on one board).")),
 });
 
@@ -58,9 +64,17 @@ export const HomelabSchema = Strict(
   {
     cluster: Strict({
       name: DNSLabel,
-      talosVersion: Type.String({ pattern: "^v\\d+\\.\\d+\\.\\d+$", "x-hint": "a Talos release like v1.13.9" }),
-      kubernetesVersion: Type.String({ pattern: "^\\d+\\.\\d+\\.\\d+$", "x-hint": "a Kubernetes release like 1.36.3 (no leading v)" }),
+      talosVersion: Type.String({ pattern: "^v\\d+\\.\\d+\\.\\d+$", "x-hint": "a Talos release like v1.14.7" }),
+      kubernetesVersion: Type.String({ pattern: "^\\d+\\.\\d+\\.\\d+$", "x-hint": "a Kubernetes release like 1.37.1 (no leading v)" }),
       vip: Type.Optional(IPv4),
+      configContract: Type.Optional(
+        Type.String({
+          pattern: "^v\\d+\\.\\d+$",
+          "x-hint": "a Talos config contract like v1.14",
+          description:
+            "Opt into a newer machine-configuration contract (gen config --talos-version). Default: the contract the cluster was first installed with, kept across upgrades (recorded in .hangar/config-contract).",
+        }),
+      ),
       extensions: Type.Optional(Extensions("Image Factory extensions installed on every node, e.g. siderolabs/zfs.")),
       extraKernelArgs: Type.Optional(
         Type.Array(

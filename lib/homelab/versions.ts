@@ -1,10 +1,15 @@
 // Which Kubernetes releases each Talos minor supports (Talos support matrix: six minors back
-// from the default it ships).
+// from the default it ships). Talos 1.11 and older lack HostnameConfig, LinkConfig and
+// ResolverConfig, which hangar's patches use, so 1.12 is the oldest supported minor.
 export const supportedKubernetes: Record<string, { oldest: string; newest: string }> = {
-  "1.11": { oldest: "1.29", newest: "1.34" },
   "1.12": { oldest: "1.30", newest: "1.35" },
   "1.13": { oldest: "1.31", newest: "1.36" },
+  "1.14": { oldest: "1.32", newest: "1.37" },
 };
+
+/** The newest release hangar was checked against; newer minors run with a warning. */
+export const newestCheckedTalos = "v1.14.7";
+export const oldestSupportedTalos = "1.12";
 
 export function minorOf(version: string): string {
   return version.replace(/^v/, "").split(".").slice(0, 2).join(".");
@@ -14,4 +19,34 @@ export function compareMinor(a: string, b: string): number {
   const [aMajor = 0, aMinor = 0] = a.split(".").map(Number);
   const [bMajor = 0, bMinor = 0] = b.split(".").map(Number);
   return aMajor - bMajor || aMinor - bMinor;
+}
+
+const shiftMinor = (minor: string, by: number) => {
+  const [major = 1, value = 0] = minor.split(".").map(Number);
+  return `${major}.${value + by}`;
+};
+
+export interface TalosSupport {
+  oldest: string;
+  newest: string;
+  /** True for a Talos minor newer than hangar knows: its range is extrapolated, the run warns. */
+  unchecked: boolean;
+}
+
+/**
+ * The Kubernetes range of a Talos minor, or undefined when hangar cannot run it (too old). A newer
+ * minor follows Talos' rule (each minor moves the window by one) and is flagged unchecked.
+ */
+export function talosSupport(talosVersion: string): TalosSupport | undefined {
+  const minor = minorOf(talosVersion);
+  const known = supportedKubernetes[minor];
+  if (known) return { ...known, unchecked: false };
+  const newest = Object.keys(supportedKubernetes).sort(compareMinor).at(-1)!;
+  if (compareMinor(minor, newest) < 0) return undefined;
+  const [major, value] = minor.split(".").map(Number);
+  const [newestMajor, newestValue] = newest.split(".").map(Number);
+  if (major !== newestMajor) return undefined;
+  const by = value! - newestValue!;
+  const range = supportedKubernetes[newest]!;
+  return { oldest: shiftMinor(range.oldest, by), newest: shiftMinor(range.newest, by), unchecked: true };
 }

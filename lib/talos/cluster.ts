@@ -20,13 +20,3 @@ export function firstControlPlane(homelab: Homelab): HomelabNode {
 export function clusterEndpoint(homelab: Homelab): string {
   return `https://${homelab.cluster.vip ?? firstControlPlane(homelab).address}:6443`;
 }
-
-/** Where the node answers before it is configured: a DHCP address if declared, else its static one. */
-export function maintenanceAddress(node: HomelabNode): string {
-  return node.maintenanceAddress ?? node.address;
-}
-
-/** `v1.13.9` -> `v1.13`: the config contract `gen config --talos-version` generates for. */
-export function talosContract(talosVersion: string): string {
-  return talosVersion.split(".").slice(0, 2).join(".");
-}

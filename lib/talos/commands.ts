@@ -1,7 +1,8 @@
 // The talosctl command lines hangar runs, built in one place so the dry-run plan prints
 // exactly what a real run executes. Each is argv without the program name.
 import type { Homelab } from "../homelab/schema.ts";
-import { clusterEndpoint, controlPlanes, firstControlPlane, talosContract, workers } from "./cluster.ts";
+import { clusterEndpoint, controlPlanes, firstControlPlane, workers } from "./cluster.ts";
+import type { Contract } from "./contract.ts";
 import type { StateLayout } from "./layout.ts";
 
 export interface TalosctlCommand {
@@ -25,10 +26,11 @@ function at(layout: StateLayout, address: string): string[] {
 
 export const clientVersion = () => command("version", "--client");
 
-export const genSecrets = (homelab: Homelab, layout: StateLayout) =>
-  command("gen", "secrets", "--talos-version", talosContract(homelab.cluster.talosVersion), "--output-file", layout.secrets);
+export const genSecrets = (contract: Contract, layout: StateLayout) =>
+  command("gen", "secrets", "--talos-version", contract, "--output-file", layout.secrets);
 
-export function genConfig(homelab: Homelab, layout: StateLayout, patches: GeneratedPatches): TalosctlCommand {
+/** `--talos-version` is the recorded contract, never the running Talos (see contract.ts). */
+export function genConfig(homelab: Homelab, layout: StateLayout, patches: GeneratedPatches, contract: Contract): TalosctlCommand {
   const { cluster } = homelab;
   return command(
     "gen",
@@ -38,7 +40,7 @@ export function genConfig(homelab: Homelab, layout: StateLayout, patches: Genera
     "--with-secrets",
     layout.secrets,
     "--talos-version",
-    talosContract(cluster.talosVersion),
+    contract,
     "--kubernetes-version",
     cluster.kubernetesVersion,
     "--with-docs=false",
@@ -50,6 +52,16 @@ export function genConfig(homelab: Homelab, layout: StateLayout, patches: Genera
     layout.generating,
   );
 }
+
+/**
+ * A fresh talosconfig from the secrets bundle alone (a new client certificate signed by the
+ * cluster's CA): renewing it touches no node.
+ */
+export const genTalosconfig = (homelab: Homelab, layout: StateLayout, contract: Contract, output: string) =>
+  command(
+    "gen", "config", homelab.cluster.name, clusterEndpoint(homelab), "--with-secrets", layout.secrets, "--talos-version", contract,
+    "--output-types", "talosconfig", "--output", output,
+  );
 
 /** Answers only in maintenance mode: an installed node requires client certificates. */
 export const maintenanceProbe = (address: string) =>
@@ -112,8 +124,13 @@ export function upgrade(layout: StateLayout, address: string, image: string, dra
   return command("upgrade", ...at(layout, address), "--image", image, ...(drain ? [] : ["--drain=false"]));
 }
 
-export const upgradeKubernetes = (layout: StateLayout, address: string, to: string) =>
-  command("upgrade-k8s", ...at(layout, address), "--to", to);
+export const upgradeKubernetes = (layout: StateLayout, address: string, to: string, dryRun = false) =>
+  command("upgrade-k8s", ...at(layout, address), "--to", to, ...(dryRun ? ["--dry-run"] : []));
+
+/** The kernel's boot ID: it changes on every boot, so a reboot is seen even when it is quick. */
+export const bootId = (layout: StateLayout, address: string) => command("read", ...at(layout, address), "/proc/sys/kernel/random/boot_id");
+
+export const etcdSnapshot = (layout: StateLayout, address: string, path: string) => command("etcd", "snapshot", path, ...at(layout, address));
 
 export interface ResetOptions {
   /** False on the only control plane: etcd cannot leave a one-member cluster. */

@@ -13,6 +13,10 @@ export interface StateLayout {
   /** gen config writes here first, so an interrupted run never leaves half a config in place. */
   generating: string;
   tailscaleAuthKey: string;
+  /** The config contract the cluster was first installed with (see contract.ts). */
+  contract: string;
+  /** etcd snapshots taken before upgrades, the newest five kept. */
+  snapshots: string;
   patches: PatchPaths;
 }
 
@@ -44,6 +48,8 @@ export function stateLayout(dir: string): StateLayout {
     workerConfig: join(dir, "worker.yaml"),
     generating: join(dir, "generating"),
     tailscaleAuthKey: join(dir, "tailscale-authkey"),
+    contract: join(dir, "config-contract"),
+    snapshots: join(dir, "etcd-snapshots"),
     patches: patchPaths(join(dir, "patches")),
   };
 }

@@ -9,7 +9,8 @@ import { clientVersion, commandLine, type TalosctlCommand } from "./commands.ts"
 import { talosctlProblem } from "./decide.ts";
 import { patchPaths, type PatchPaths } from "./layout.ts";
 import { versionTag } from "./observe.ts";
-import { controlPlaneFragment, renderPatch } from "./patches.ts";
+import { controlPlaneDocuments, renderPatch } from "./patches.ts";
+import { chooseContract } from "./contract.ts";
 import { ensurePrivateDir, makePrivate, writePrivateFileIfChanged } from "./state-files.ts";
 import { lastLine, type Talosctl } from "./talosctl.ts";
 
@@ -83,11 +84,12 @@ export async function ensureLocalCluster(
   const problem = talosctlProblem(versionTag((await step(clientVersion())).stdout, "Client"), homelab.cluster.talosVersion);
   if (problem) throw new Error(problem);
   await ensurePrivateDir(layout.dir);
-  const fragment = controlPlaneFragment(homelab);
+  // talosctl cluster create generates with its own (the declared) Talos minor as the contract.
+  const documents = controlPlaneDocuments(homelab, chooseContract(homelab, undefined).contract);
   let patch: string | undefined;
-  if (Object.keys(fragment).length > 0) {
+  if (documents.length > 0) {
     patch = layout.patches.controlPlane;
-    await writePrivateFileIfChanged(patch, renderPatch([fragment]));
+    await writePrivateFileIfChanged(patch, renderPatch(documents));
   }
   const running = (await step(probe(layout), true)).code === 0;
   if (!running) await step(dockerClusterCommand(homelab, layout, patch));

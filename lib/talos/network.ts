@@ -8,10 +8,14 @@ export type TalosDocument = Record<string, unknown>;
 
 const aliasName = "lan0";
 
-/** The link a node's address lives on: its interface, else the link with its MAC (via an alias), else eth0. */
+/**
+ * The link a node's address lives on: its interface, else the link with its MAC (via an alias).
+ * No `eth0` guess: since Talos 1.5 bare-metal links have predictable names (enp1s0, eno1).
+ */
 export function nodeLink(node: HomelabNode): string {
   if (node.interface) return node.interface;
-  return node.mac ? aliasName : "eth0";
+  if (node.mac) return aliasName;
+  throw new Error(`node ${node.name}: declare its interface (e.g. enp1s0) or its mac; Talos names links predictably, there is no eth0 to guess`);
 }
 
 export function hostnameConfig(node: HomelabNode): TalosDocument {
@@ -36,7 +40,9 @@ export function nodeNetworkDocuments(homelab: Homelab, node: HomelabNode): Talos
     kind: "LinkConfig",
     name: link,
     addresses: [{ address: `${node.address}/${prefix}` }],
-    routes: [{ destination: "0.0.0.0/0", gateway: homelab.network.gateway }],
+    // The default route is the route without a destination: Talos rejects an unspecified prefix
+    // such as 0.0.0.0/0 (CommonLinkConfig.Validate, pkg/machinery/config/types/network/link.go).
+    routes: [{ gateway: homelab.network.gateway }],
   });
   if (homelab.cluster.vip && node.role === "controlplane") {
     documents.push({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: homelab.cluster.vip, link });

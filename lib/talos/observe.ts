@@ -47,7 +47,27 @@ export function isAlreadyBootstrapped(stderr: string): boolean {
   return /code = AlreadyExists/.test(stderr);
 }
 
-/** `apply-config --dry-run` ends with this when the node already runs the given config. */
-export function dryRunUnchanged(stdout: string): boolean {
-  return /No changes\./.test(stdout);
+/**
+ * `apply-config --dry-run` ends with this when the node already runs the given config. talosctl
+ * prints the dry-run summary on stderr (cmd/talosctl/pkg/talos/helpers/mode.go), so that is the
+ * stream to read.
+ */
+export function dryRunUnchanged(stderr: string): boolean {
+  return /^No changes\.$/m.test(stderr);
+}
+
+/** The apply's mode details ("Applied configuration with a reboot"), on whichever stream talosctl used. */
+export function appliedWithReboot(output: string): boolean {
+  return /Applied configuration with a reboot/.test(output);
+}
+
+/** Bootstrap answers FailedPrecondition while the node is not ready for it yet ("bootstrap is not available yet", "time is not in sync yet"). */
+export function bootstrapNotReadyYet(stderr: string): boolean {
+  return /code = FailedPrecondition/.test(stderr);
+}
+
+/** `talosctl read /proc/sys/kernel/random/boot_id`. */
+export function parseBootId(stdout: string): string | undefined {
+  const id = stdout.trim();
+  return /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
 }

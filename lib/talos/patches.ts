@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import type { Homelab, HomelabNode } from "../homelab/schema.ts";
 import { announcesFromControlPlanes } from "../homelab/announce.ts";
 import { workers } from "./cluster.ts";
+import { contractOf, usesKubeDocuments, type Contract } from "./contract.ts";
 import { extensionServiceDocuments, kernelModules, tailscaleExtension } from "./extensions.ts";
 import { nodeNetworkDocuments, resolverDocuments, type TalosDocument } from "./network.ts";
 import { installerImage, nodeExtensions, nodeSchematic } from "./schematic.ts";
@@ -17,18 +18,38 @@ export interface PatchSet {
 
 export const excludeFromLoadBalancersLabel = "node.kubernetes.io/exclude-from-external-load-balancers";
 
+export const controlPlaneTaint = "node-role.kubernetes.io/control-plane";
+
 export interface PatchOptions {
   /** Only needed when a node runs siderolabs/tailscale. */
   tailscaleAuthKey?: string;
+  /** The config contract in force (default: the declared Talos minor, as on a fresh install). */
+  contract?: Contract;
 }
 
+/**
+ * The patches for the contract in force: up to v1.13 the v1alpha1 fields; from v1.14 the
+ * documents that replace them (KubeNodeConfig, UnattendedInstall, KernelModuleConfig). Never
+ * both: Talos rejects a deprecated field beside its document.
+ */
 export function talosPatches(homelab: Homelab, options: PatchOptions = {}): PatchSet {
+  const contract = options.contract ?? contractOf(homelab.cluster.talosVersion);
   return {
     common: resolverDocuments(homelab),
-    controlPlane: nonEmpty(controlPlaneFragment(homelab)),
+    controlPlane: controlPlaneDocuments(homelab, contract),
     worker: [],
-    nodes: homelab.nodes.map((node) => ({ node, documents: nodeDocuments(homelab, node, options) })),
+    nodes: homelab.nodes.map((node) => ({ node, documents: nodeDocuments(homelab, node, options, contract) })),
   };
+}
+
+export function controlPlaneDocuments(homelab: Homelab, contract: Contract): TalosDocument[] {
+  if (!usesKubeDocuments(contract)) return nonEmpty(controlPlaneFragment(homelab));
+  // v1.14: gen config puts the control-plane NoSchedule taint and the exclude label in
+  // KubeNodeConfig; the single-node presets delete them there (same "lookup failed" rule).
+  const taints = workers(homelab).length === 0 ? { [controlPlaneTaint]: { $patch: "delete" } } : undefined;
+  const labels = announcesFromControlPlanes(homelab) ? { [excludeFromLoadBalancersLabel]: { $patch: "delete" } } : undefined;
+  if (!taints && !labels) return [];
+  return [{ apiVersion: "v1alpha1", kind: "KubeNodeConfig", ...(labels && { labels }), ...(taints && { taints }) }];
 }
 
 /**
@@ -45,14 +66,28 @@ export function controlPlaneFragment(homelab: Homelab): TalosDocument {
   return fragment;
 }
 
-function nodeDocuments(homelab: Homelab, node: HomelabNode, options: PatchOptions): TalosDocument[] {
+function nodeDocuments(homelab: Homelab, node: HomelabNode, options: PatchOptions, contract: Contract): TalosDocument[] {
   const extensions = nodeExtensions(homelab, node);
   const modules = kernelModules(extensions);
+  const image = installerImage(nodeSchematic(homelab, node).id, homelab.cluster.talosVersion);
+  const network = nodeNetworkDocuments(homelab, node);
+  const services = extensionServiceDocuments(extensions, options.tailscaleAuthKey);
+  if (usesKubeDocuments(contract)) {
+    const install: TalosDocument = {
+      apiVersion: "v1alpha1",
+      // The kind gen config emits at v1.14 (the rc.1 schema says "UnattendedInstall"; machinery registers this).
+      kind: "UnattendedInstallConfig",
+      installer: { image },
+      provisioning: { diskSelector: { match: `disk.dev_path == "${node.installDisk}"` } },
+    };
+    const moduleDocuments = modules.map((module) => ({ apiVersion: "v1alpha1", kind: "KernelModuleConfig", name: module.name }));
+    return [install, ...moduleDocuments, ...network, ...services];
+  }
   const machine: TalosDocument = {
-    install: { disk: node.installDisk, image: installerImage(nodeSchematic(homelab, node).id, homelab.cluster.talosVersion) },
+    install: { disk: node.installDisk, image },
     ...(modules.length > 0 && { kernel: { modules } }),
   };
-  return [{ machine }, ...nodeNetworkDocuments(homelab, node), ...extensionServiceDocuments(extensions, options.tailscaleAuthKey)];
+  return [{ machine }, ...network, ...services];
 }
 
 function nonEmpty(document: TalosDocument): TalosDocument[] {

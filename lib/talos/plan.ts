@@ -2,7 +2,9 @@
 // runs for nodes booted from the ISO, in order, built by the same functions a real run uses.
 import { basename } from "node:path";
 import type { Homelab } from "../homelab/schema.ts";
-import { controlPlanes, firstControlPlane, maintenanceAddress, workers } from "./cluster.ts";
+import type { HomelabNode } from "../homelab/schema.ts";
+import { controlPlanes, firstControlPlane, workers } from "./cluster.ts";
+import { chooseContract } from "./contract.ts";
 import * as talos from "./commands.ts";
 import { commandLine } from "./commands.ts";
 import { machineConfigFile, type StateLayout } from "./layout.ts";
@@ -19,8 +21,15 @@ export interface TalosPlan {
   script: string;
 }
 
+/** Where the plan says a fresh node answers: its declared maintenance address, else a placeholder for the DHCP lease found by MAC. */
+function maintenanceTarget(node: HomelabNode): string {
+  return node.maintenanceAddress ?? `<${node.name}: DHCP address of ${node.mac ?? "its MAC"}>`;
+}
+
+/** The plan of a fresh install: the contract is the declared one, else the declared Talos minor. */
 export function talosPlan(homelab: Homelab, layout: StateLayout): TalosPlan {
-  const patches = talosPatches(homelab, { tailscaleAuthKey: authKeyPlaceholder });
+  const { contract } = chooseContract(homelab, undefined);
+  const patches = talosPatches(homelab, { tailscaleAuthKey: authKeyPlaceholder, contract });
   const files = new Map<string, string>();
   const patchFile = (path: string, documents: (typeof patches)["common"]) => {
     if (documents.length === 0) return undefined;
@@ -55,16 +64,18 @@ export function talosPlan(homelab: Homelab, layout: StateLayout): TalosPlan {
 
   say("Preflight: talosctl must be Talos " + cluster.talosVersion.split(".").slice(0, 2).join(".") + ".x; every node answers in maintenance mode.");
   run(talos.clientVersion());
-  for (const node of homelab.nodes) run(talos.maintenanceProbe(maintenanceAddress(node)));
+  say("Nodes from the ISO have a DHCP lease: found by their MAC (arp-scan over network.dhcpRange) or --maintenance-address NAME=IP.");
+  for (const node of homelab.nodes) run(talos.maintenanceProbe(maintenanceTarget(node)));
 
   say(`Only when ${layout.secrets} does not exist (it is never regenerated; back it up):`);
-  run(talos.genSecrets(homelab, layout));
+  run(talos.genSecrets(contract, layout));
 
   say(
+    `Config contract ${contract}, recorded in ${layout.contract} at the first install and kept across upgrades.`,
     `Machine configs, regenerated every run; up.mjs moves controlplane.yaml, worker.yaml and (once) talosconfig`,
     `from ${layout.generating}/ to ${layout.dir}/, mode 0600.`,
   );
-  run(talos.genConfig(homelab, layout, generated));
+  run(talos.genConfig(homelab, layout, generated, contract));
 
   for (const node of [...controlPlanes(homelab), ...workers(homelab)]) {
     const schematic = nodeSchematic(homelab, node);
@@ -73,12 +84,12 @@ export function talosPlan(homelab: Homelab, layout: StateLayout): TalosPlan {
       `then wait until it answers on its static address ${node.address}.`,
     );
     const file = machineConfigFile(layout, node);
-    run(talos.applyConfig(layout, { file, patch: layout.patches.node(node), address: maintenanceAddress(node), insecure: true }));
+    run(talos.applyConfig(layout, { file, patch: layout.patches.node(node), address: maintenanceTarget(node), insecure: true }));
     run(talos.nodeVersion(layout, node.address));
   }
 
   const first = firstControlPlane(homelab);
-  say("Bootstrap etcd once (skipped when etcd already runs; AlreadyExists means done).");
+  say("Bootstrap etcd once (skipped when etcd already runs; FailedPrecondition is retried with backoff; AlreadyExists means done).");
   run(talos.etcdService(layout, first.address));
   run(talos.bootstrap(layout, first.address));
   say("Admin kubeconfig into the state folder, then wait for the cluster to be healthy.");
@@ -95,6 +106,9 @@ export function talosPlan(homelab: Homelab, layout: StateLayout): TalosPlan {
     lines.push(`#   ${commandLine(talos.upgrade(layout, node.address, installerImage(nodeSchematic(homelab, node).id, cluster.talosVersion), homelab.nodes.length > 1))}`);
   }
   lines.push(`#   ${commandLine(talos.apiServerPod(layout, first.address))}`);
+  lines.push("#   before any upgrade: an etcd snapshot into the state folder, and upgrade-k8s's own dry run");
+  lines.push(`#   ${commandLine(talos.etcdSnapshot(layout, first.address, `${layout.snapshots}/etcd-<time>.snapshot`))}`);
+  lines.push(`#   ${commandLine(talos.upgradeKubernetes(layout, first.address, cluster.kubernetesVersion, true))}`);
   lines.push(`#   ${commandLine(talos.upgradeKubernetes(layout, first.address, cluster.kubernetesVersion))}`);
   for (const node of homelab.nodes) {
     const file = machineConfigFile(layout, node);

@@ -58,10 +58,16 @@ export function isoUrl(schematicId: string, talosVersion: string): string {
   return `https://${imageFactory}/image/${schematicId}/${talosVersion}/metal-amd64.iso`;
 }
 
-// go-yaml double-quotes strings a YAML 1.1 reader would take for booleans or nulls, and a
-// trailing colon would read as a mapping key; the schema's pattern rules out everything else.
-const needsQuotes = /^(y|yes|n|no|true|false|on|off|null)$/i;
+// What gopkg.in/yaml.v3 (the factory's encoder) does with a plain-looking string: words a YAML
+// 1.1 reader takes for booleans (isOldBool: exact spellings only, so "oN" stays plain) and words
+// that resolve to bool or null are double-quoted; a string that cannot be plain (a trailing
+// colon would read as a mapping key) is single-quoted by the emitter. The schema's pattern rules
+// out everything else (leading digits, spaces, indicators).
+const oldBools = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
+const resolvesToNonString = new Set(["true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~"]);
 
-function scalar(value: string): string {
-  return needsQuotes.test(value) || value.endsWith(":") ? JSON.stringify(value) : value;
+export function scalar(value: string): string {
+  if (oldBools.has(value) || resolvesToNonString.has(value)) return `"${value}"`;
+  if (value.endsWith(":")) return `'${value.replace(/'/g, "''")}'`;
+  return value;
 }

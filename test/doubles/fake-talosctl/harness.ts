@@ -15,7 +15,12 @@ const fakeDir = fileURLToPath(new URL("./bin", import.meta.url));
 const scripts = fileURLToPath(new URL("../../../scripts/", import.meta.url));
 
 export interface NodeSeed {
+  /** The DHCP lease it has while it runs from the ISO. */
   maintenanceAddress: string;
+  /** Its MAC: the fake arp-scan answers with it. */
+  mac?: string;
+  /** Its links (default: enp1s0 with its MAC). */
+  links?: { name: string; mac?: string }[];
   talosVersion?: string;
   schematic?: string;
 }
@@ -42,11 +47,12 @@ export interface Lab {
   outputs: string[];
 }
 
-export async function fakeLab(t: Test, homelabText: string, nodes: NodeSeed[]): Promise<Lab> {
+/** `cluster`: extra simulated cluster state, e.g. removedApis for upgrade-k8s --dry-run findings. */
+export async function fakeLab(t: Test, homelabText: string, nodes: NodeSeed[], cluster: Record<string, unknown> = {}): Promise<Lab> {
   const dir = t.testdir();
   const stateDir = join(dir, "fake-nodes");
   mkdirSync(stateDir);
-  writeFileSync(join(stateDir, "state.json"), JSON.stringify({ nodes: nodes.map((node) => ({ state: "maintenance", talosVersion: "v1.13.9", ...node })) }));
+  writeFileSync(join(stateDir, "state.json"), JSON.stringify({ ...cluster, nodes: nodes.map((node) => ({ state: "maintenance", talosVersion: "v1.14.7", bootId: "00000000-0000-4000-8000-000000000000", ...node })) }));
   const config = join(dir, "homelab.yaml");
   writeFileSync(config, homelabText);
 
@@ -93,6 +99,8 @@ export async function fakeLab(t: Test, homelabText: string, nodes: NodeSeed[]): 
             HANGAR_IMAGE_FACTORY_URL: factoryUrl,
             HOME: dir,
             FORCE_COLOR: "0",
+            // Reboots in the fake take a few polls, not minutes.
+            HANGAR_TALOS_POLL_MS: "1",
             ...options.env,
           },
         });
