@@ -168,6 +168,9 @@ export function semanticProblems(homelab: Homelab): Problem[] {
     const address = parseIPv4(entry.address)!;
     const pools = homelab.addons.metallb.pools;
     const path = ["addons", key, "address"];
+    if (dhcp && contains(dhcp, address)) {
+      add(path, `${entry.address} is inside the DHCP range ${spanText(dhcp)}; the router may lease it to another device. Use a pool address outside the range`);
+    }
     if (entry.pool !== undefined) {
       const pool = pools.find((candidate) => candidate.name === entry.pool);
       if (!pool) {
