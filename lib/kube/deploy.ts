@@ -8,8 +8,9 @@ import type { KubeClient, Json } from "./client.ts";
 import { Discovery, objectPath, type ResourceInfo } from "./discovery.ts";
 import { crdScopes, identify, namespaceAnnotation, releaseAnnotation, splitPreStages, withReleaseMetadata, type Release } from "./prepare.ts";
 import { containedIn } from "./subset.ts";
-import { readiness, requestedAddress, webhookCaReady } from "./readiness.ts";
-import { waitUntilReady } from "./wait.ts";
+import { endpointsReady, readiness, requestedAddress, webhookCaReady } from "./readiness.ts";
+import { waitUntilReady, waitUntilSetReady, WaitTimeout } from "./wait.ts";
+import { allocationFailure, gatewayAddressFailure } from "./allocation.ts";
 import { activeRevision, listRevisions, revisionSecret } from "./revision.ts";
 import { ApiRequestError, isWebhookFailure, sleep } from "./retry.ts";
 import { describeDiff } from "./diff.ts";
@@ -124,7 +125,7 @@ class FlightDeploy {
       const settled = await this.applyStage(stage);
       if (this.writes) await this.waitForStage(stage.filter((entry) => !settled.has(entry.id)));
     }
-    if (this.writes) await this.waitForWebhookCas(stages.flat());
+    if (this.writes) await this.waitForWebhooks(stages.flat());
     const applied: Stages = stages.map((stage) => stage.map((entry) => entry.resource));
     const changed = !previous || JSON.stringify(previous.stages) !== JSON.stringify(applied);
     if (this.writes && changed) {
@@ -294,7 +295,7 @@ class FlightDeploy {
           },
           this.options.timeoutMs,
           this.options.signal,
-        );
+        ).catch((error) => this.explainTimeout(entry, error));
         if (entry.resource.kind === "CustomResourceDefinition") {
           const spec = entry.resource.spec as { group: string; versions: { name: string }[] };
           for (const version of spec.versions) this.discovery.forget(`${spec.group}/${version.name}`);
@@ -303,11 +304,33 @@ class FlightDeploy {
     );
   }
 
-  /** A flight that installs webhooks is done only when they can verify TLS: every caBundle set. */
-  private async waitForWebhookCas(resources: Prepared[]): Promise<void> {
+  /** A missing load balancer address: add MetalLB's own reason, when it gave one. */
+  private async explainTimeout(entry: Prepared, error: unknown): Promise<never> {
+    if (!(error instanceof WaitTimeout)) throw error;
+    const { kind, metadata } = entry.resource;
+    const namespace = metadata.namespace!;
+    let why: string | undefined;
+    if (kind === "Gateway") why = await gatewayAddressFailure(this.client, namespace, metadata.name, this.options.signal);
+    else if (kind === "Service" && (entry.resource.spec as Json)?.type === "LoadBalancer") why = await allocationFailure(this.client, namespace, metadata.name, this.options.signal);
+    throw why ? new DeployError(`${error.message}; ${why}`) : error;
+  }
+
+  /**
+   * A flight that installs webhooks is done only when they can answer: every caBundle set (TLS
+   * can be verified) and every webhook's Service backed by a ready endpoint.
+   */
+  private async waitForWebhooks(resources: Prepared[]): Promise<void> {
     const configurations = resources.filter((entry) => entry.resource.kind === "ValidatingWebhookConfiguration" || entry.resource.kind === "MutatingWebhookConfiguration");
-    await Promise.all(
-      configurations.map(async (entry) => {
+    const services = new Map<string, { namespace: string; name: string }>();
+    for (const entry of configurations) {
+      for (const hook of (entry.resource.webhooks as Json[] | undefined) ?? []) {
+        const service = hook.clientConfig?.service;
+        if (service) services.set(`${service.namespace}/${service.name}`, service);
+      }
+    }
+    const slices = services.size > 0 ? await this.discovery.find("discovery.k8s.io/v1", "EndpointSlice", this.options.signal) : undefined;
+    await Promise.all([
+      ...configurations.map(async (entry) => {
         this.report({ type: "waiting", flight: this.flight.name, what: `${entry.id} caBundle` });
         await waitUntilReady(
           this.client,
@@ -316,7 +339,17 @@ class FlightDeploy {
           this.options.signal,
         );
       }),
-    );
+      ...[...services].map(async ([id, service]) => {
+        if (!slices) throw new DeployError(`${this.flight.name}: the API serves no discovery.k8s.io/v1 EndpointSlice, so webhook Service ${id} cannot be checked`);
+        this.report({ type: "waiting", flight: this.flight.name, what: `Service/${service.namespace}/${service.name} ready endpoint` });
+        await waitUntilSetReady(
+          this.client,
+          { info: slices, namespace: service.namespace, labelSelector: `kubernetes.io/service-name=${service.name}`, what: `webhook Service ${id} endpoints`, check: endpointsReady },
+          this.options.timeoutMs,
+          this.options.signal,
+        );
+      }),
+    ]);
   }
 
   /** Deletes what the previous revision had and this one lacks, last stage first. */

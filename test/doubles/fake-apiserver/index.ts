@@ -283,7 +283,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
     const name = query.fieldSelector?.match(/metadata\.name=([^,]+)/)?.[1];
     const since = query.resourceVersion && query.resourceVersion !== "0" ? Number(query.resourceVersion) : undefined;
-    const stop = store.watch({ kind, namespace, name, send: (type, object) => res.write(JSON.stringify({ type, object: versioned(object, kind) }) + "\n") }, since);
+    const labels = (query.labelSelector ?? "").split(",").filter(Boolean).map((pair) => pair.split("="));
+    const stop = store.watch({ kind, namespace, name, labels, send: (type, object) => res.write(JSON.stringify({ type, object: versioned(object, kind) }) + "\n") }, since);
     const close = () => {
       stop();
       res.end();
