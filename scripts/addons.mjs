@@ -3,9 +3,9 @@
 import { chalk } from "zx";
 import { importDist } from "./flights.mjs";
 
-export async function deployAddons(flights, { kubeconfig, context, flags = {} }) {
+export async function deployAddons(flights, { kubeconfig, context, flags = {}, retired = [] }) {
   const { KubeClient } = await importDist("kube/client.js");
-  const { deployFlights, defaultDeployOptions } = await importDist("kube/deploy.js");
+  const { deployFlights, defaultDeployOptions, retireReleases } = await importDist("kube/deploy.js");
   const { progressReporter, summaryLines } = await importDist("kube/report.js");
   const abort = new AbortController();
   const onInterrupt = () => {
@@ -33,6 +33,8 @@ export async function deployAddons(flights, { kubeconfig, context, flags = {} })
   const report = progressReporter({ isTTY: Boolean(process.stdout.isTTY), write: (text) => process.stdout.write(text) });
   try {
     const summaries = await deployFlights(client, flights, options, report);
+    // Add-ons removed from homelab.yaml go only once the declared ones are up.
+    summaries.push(...(await retireReleases(client, retired, options, report)));
     console.log(`\n${chalk.bold("summary")} (${((performance.now() - started) / 1000).toFixed(1)}s, ${client.requests} API requests)`);
     summaryLines(summaries).forEach((line) => console.log(`  ${line}`));
     return summaries;

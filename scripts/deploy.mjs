@@ -9,10 +9,10 @@ import { deployAddons } from "./addons.mjs";
 
 async function main() {
   const { parseHomelab } = await importDist("homelab/load.js");
-  const { renderPlan } = await importPlanner();
+  const { renderPlan, undeclaredFlights } = await importPlanner();
   const configPath = argv.config ?? "homelab.yaml";
-  const flights = renderPlan(parseHomelab(await readFile(configPath, "utf8"), configPath).homelab);
-  await deployAddons(flights, { kubeconfig: argv.kubeconfig, context: argv.context, flags: argv });
+  const { homelab } = parseHomelab(await readFile(configPath, "utf8"), configPath);
+  await deployAddons(renderPlan(homelab), { kubeconfig: argv.kubeconfig, context: argv.context, flags: argv, retired: undeclaredFlights(homelab) });
 }
 
 main().catch((err) => {

@@ -56,8 +56,8 @@ async function provision(talos, homelab, layout) {
 
 /** The add-ons go on through the same applier as deploy.mjs. */
 async function deployAddons(homelab, kubeconfig) {
-  const { renderPlan } = await importPlanner();
-  await deployAddonsWith(renderPlan(homelab), { kubeconfig, flags: argv });
+  const { renderPlan, undeclaredFlights } = await importPlanner();
+  await deployAddonsWith(renderPlan(homelab), { kubeconfig, flags: argv, retired: undeclaredFlights(homelab) });
 }
 
 async function readConfig(file) {

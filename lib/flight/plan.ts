@@ -33,6 +33,16 @@ export function planFlights(homelab: Homelab, registry: readonly RegisteredFligh
   return order(declared);
 }
 
+/**
+ * Registered flights homelab.yaml does not declare (e.g. ingressNginx removed after a move to
+ * the Gateway API): their releases, if any were deployed, are to be deleted.
+ */
+export function undeclaredFlights(homelab: Homelab, registry: readonly RegisteredFlight[]): { name: string; release: string; namespace: string }[] {
+  return registry
+    .filter(({ inputFrom }) => inputFrom(homelab) === undefined)
+    .map(({ flight }) => ({ name: flight.name, release: flight.name, namespace: flight.namespace }));
+}
+
 /** Renders one planned flight in process (the built flights print exactly this). */
 export function renderFlight(plan: FlightPlan, registry: readonly RegisteredFlight[]): Stages {
   const entry = registry.find(({ flight }) => flight.name === plan.name);

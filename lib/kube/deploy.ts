@@ -90,6 +90,19 @@ export async function deployFlights(client: KubeClient, flights: PlannedFlight[]
   return results.map((result) => (result as PromiseFulfilledResult<FlightSummary>).value);
 }
 
+/**
+ * Deletes the releases of flights no longer declared, after the declared ones are deployed (the
+ * new entry point answers before the old one goes): everything their active revision applied,
+ * last stage first, with the same CRD and namespace protection as a prune; then their records.
+ */
+export async function retireReleases(client: KubeClient, releases: { name: string; release: string; namespace: string }[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
+  const discovery = new Discovery(client);
+  const retired = await Promise.all(
+    releases.map((release) => new FlightDeploy(client, discovery, { ...release, needs: [], input: undefined, stages: [] }, options, report).retire()),
+  );
+  return retired.filter((summary): summary is FlightSummary => summary !== undefined);
+}
+
 interface Prepared {
   resource: Resource;
   info: ResourceInfo | undefined;
@@ -142,6 +155,26 @@ class FlightDeploy {
     const ms = performance.now() - started;
     this.report({ type: "flight", flight: this.flight.name, state: "done", ms });
     return { flight: this.flight.name, counts: this.counts, ms, newRevision: this.writes && changed };
+  }
+
+  /** Prunes everything the active revision applied and deletes the release's records; undefined when never deployed. */
+  async retire(): Promise<FlightSummary | undefined> {
+    const started = performance.now();
+    const revisions = await listRevisions(this.client, this.release, this.options.signal);
+    const previous = activeRevision(revisions);
+    if (!previous) return undefined;
+    this.report({ type: "flight", flight: this.flight.name, state: "start" });
+    if (this.writes) {
+      await this.prune(previous.stages, []);
+      for (const revision of revisions) {
+        await this.client.json("DELETE", `/api/v1/namespaces/${this.release.namespace}/secrets/${revision.name}`, { signal: this.options.signal });
+      }
+    } else {
+      for (const resource of previous.stages.flat()) this.report({ type: "resource", flight: this.flight.name, resource: identify(resource), outcome: "would change" });
+    }
+    const ms = performance.now() - started;
+    this.report({ type: "flight", flight: this.flight.name, state: "done", ms });
+    return { flight: this.flight.name, counts: this.counts, ms, newRevision: false };
   }
 
   /** yoke's stage rules plus release metadata; kinds the API does not serve yet come from the flight's own CRDs. */
@@ -382,6 +415,12 @@ class FlightDeploy {
 
   private async reportAddress(resources: Prepared[]): Promise<void> {
     for (const entry of resources) {
+      if (entry.resource.kind === "Gateway") {
+        const live = await this.client.getOrUndefined(this.path(entry), this.options.signal);
+        const address = live?.status?.addresses?.[0]?.value;
+        if (address) this.report({ type: "url", flight: this.flight.name, url: `http://${address}/` });
+        continue;
+      }
       if (entry.resource.kind !== "Service" || (entry.resource.spec as Json)?.type !== "LoadBalancer") continue;
       const live = await this.client.getOrUndefined(this.path(entry), this.options.signal);
       const ip = live?.status?.loadBalancer?.ingress?.[0]?.ip ?? requestedAddress(entry.resource);
