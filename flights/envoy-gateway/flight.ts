@@ -44,6 +44,8 @@ export const envoyGateway: Flight<EnvoyGatewayInput> = {
   namespace: "envoy-gateway-system",
   // The Envoy Services it creates for Gateways take their address from the MetalLB pools.
   needs: ["metallb-pool"],
+  // 2.3 MB indented, 0.6 MB compact: the CRDs are for yoke and the API server, not for reading.
+  compactOutput: true,
   parse,
   render,
 };

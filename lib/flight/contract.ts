@@ -39,6 +39,11 @@ export interface Flight<Input> {
   render(input: Input, release: Release): Stages;
   /** One-line notices printed on stderr on every render (never on stdout). */
   notices?: readonly string[];
+  /**
+   * Print compact JSON instead of indented: for output that is mostly machine data (megabytes of
+   * CRD schema), where indenting triples the bytes and dominates the run time under wasm.
+   */
+  compactOutput?: boolean;
 }
 
 /** Bad flight input: names the offending field so the message fits on one line. */

@@ -38,7 +38,7 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
       }
     }
     const input = flight.parse(raw);
-    output = JSON.stringify(flight.render(input, releaseFrom(io, flight as Flight<unknown>)), null, 2) + "\n";
+    output = JSON.stringify(flight.render(input, releaseFrom(io, flight as Flight<unknown>)), null, flight.compactOutput ? undefined : 2) + "\n";
   } catch (err) {
     if (err instanceof InputError) {
       io.writeStderr(`${flight.name}: ${err.field === "" ? err.problem : err.message}\n`);

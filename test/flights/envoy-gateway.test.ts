@@ -112,5 +112,5 @@ t.test("the built bundle prints what the in-process render returns", async (t) =
     maxBuffer: 64 * 1024 * 1024,
   });
   t.equal(run.status, 0, run.stderr);
-  t.equal(run.stdout, JSON.stringify(render({ logLevel: "warn" }, "eg-system"), null, 2) + "\n");
+  t.equal(run.stdout, JSON.stringify(render({ logLevel: "warn" }, "eg-system")) + "\n", "compact JSON: the output is mostly CRD schema");
 });
