@@ -6,13 +6,15 @@
 //   scripts/crd-data.mjs <install.yaml> <flights/NAME/crd-data.ts> "<source line for the header>"
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
-import { pack } from "../dist/lib/flight/compact.js";
+import { importDist } from "./flights.mjs";
 
 const [input, output, source] = process.argv.slice(2);
 if (!input || !output || !source) {
   console.error("usage: scripts/crd-data.mjs <install.yaml> <output.ts> <source description>");
   process.exit(2);
 }
+
+const { pack } = await importDist("flight/compact.js");
 
 const withoutDescriptions = (value) => {
   if (Array.isArray(value)) return value.map(withoutDescriptions);
