@@ -92,15 +92,19 @@ export async function deployFlights(client: KubeClient, flights: PlannedFlight[]
 
 /**
  * Deletes the releases of flights no longer declared, after the declared ones are deployed (the
- * new entry point answers before the old one goes): everything their active revision applied,
- * last stage first, with the same CRD and namespace protection as a prune; then their records.
+ * new entry point answers before the old one goes), in the order given (undeclaredFlights puts
+ * dependents first): everything their active revision applied, last stage first, with the same
+ * CRD and namespace protection as a prune; then their records.
  */
 export async function retireReleases(client: KubeClient, releases: { name: string; release: string; namespace: string }[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
   const discovery = new Discovery(client);
-  const retired = await Promise.all(
-    releases.map((release) => new FlightDeploy(client, discovery, { ...release, needs: [], input: undefined, stages: [] }, options, report).retire()),
-  );
-  return retired.filter((summary): summary is FlightSummary => summary !== undefined);
+  const summaries: FlightSummary[] = [];
+  // One at a time, in the order given: dependents before what they depend on.
+  for (const release of releases) {
+    const summary = await new FlightDeploy(client, discovery, { ...release, needs: [], input: undefined, stages: [] }, options, report).retire();
+    if (summary) summaries.push(summary);
+  }
+  return summaries;
 }
 
 interface Prepared {

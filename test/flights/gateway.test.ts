@@ -7,6 +7,8 @@ import { gatewayInputFrom } from "../../flights/gateway/from-homelab.ts";
 import { envoyGatewayInputFrom } from "../../flights/envoy-gateway/from-homelab.ts";
 import { ingressNginxInputFrom } from "../../flights/ingress-nginx/from-homelab.ts";
 import { parseHomelab } from "../../lib/homelab/load.ts";
+import { undeclaredFlights } from "../../lib/flight/plan.ts";
+import { flights } from "../../flights/index.ts";
 import { runFlight } from "../../lib/flight/io.ts";
 import { fakeIO } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
@@ -72,4 +74,11 @@ t.test("the built bundle prints what the in-process render returns", async (t) =
   });
   t.equal(run.status, 0, run.stderr);
   t.equal(run.stdout, JSON.stringify(render(input, "edge"), null, 2) + "\n");
+});
+
+t.test("undeclared flights are retired dependents first", async (t) => {
+  const { homelab } = parseHomelab(exampleText, "homelab.yaml");
+  const { ingressNginx: _gone, ...addons } = homelab.addons;
+  t.same(undeclaredFlights({ ...homelab, addons }, flights).map((flight) => flight.name), ["gateway", "envoy-gateway", "ingress-nginx"]);
+  t.same(undeclaredFlights(homelab, flights).map((flight) => flight.name), ["gateway", "envoy-gateway"], "the shipped example declares no Gateway");
 });
