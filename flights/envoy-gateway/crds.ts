@@ -1,11 +1,19 @@
 // The Gateway API v1.6.1 CRDs (experimental channel, as Envoy Gateway's release bundles them),
 // Envoy Gateway's own CRDs, and the Gateway API's safe-upgrades admission policy.
 import type { Resource } from "../../lib/flight/contract.ts";
-import { unpack, type Packed } from "../../lib/flight/compact.ts";
+import { expand } from "../../lib/flight/compact.ts";
 import { crdData } from "./crd-data.ts";
 
+let expanded: string | undefined;
+
+/** The CRDs as the compact JSON text of their list, expanded from the embedded data once. */
+export function crdsJson(): string {
+  expanded ??= expand(crdData);
+  return expanded;
+}
+
 export function crds(): Resource[] {
-  return unpack(JSON.parse(crdData) as Packed) as unknown as Resource[];
+  return JSON.parse(crdsJson()) as Resource[];
 }
 
 const policyName = "safe-upgrades.gateway.networking.k8s.io";

@@ -6,7 +6,7 @@
 import type { Flight, Resource, Stages } from "../../lib/flight/contract.ts";
 import { parse, type GatewayInput } from "./input.ts";
 
-export const gatewayApi = "gateway.networking.k8s.io/v1";
+const gatewayApi = "gateway.networking.k8s.io/v1";
 const controllerName = "gateway.envoyproxy.io/gatewayclass-controller";
 
 function listeners(input: GatewayInput) {

@@ -40,10 +40,11 @@ export interface Flight<Input> {
   /** One-line notices printed on stderr on every render (never on stdout). */
   notices?: readonly string[];
   /**
-   * Print compact JSON instead of indented: for output that is mostly machine data (megabytes of
-   * CRD schema), where indenting triples the bytes and dominates the run time under wasm.
+   * render()'s stages already serialised as compact JSON, printed instead of indenting render()'s
+   * objects: for output that is mostly embedded data kept as JSON text (megabytes of CRD schema),
+   * which then is never parsed nor re-serialised. Must equal JSON.stringify(render(...)).
    */
-  compactOutput?: boolean;
+  renderJson?(input: Input, release: Release): string;
 }
 
 /** Bad flight input: names the offending field so the message fits on one line. */

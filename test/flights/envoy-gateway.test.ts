@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { envoyGateway } from "../../flights/envoy-gateway/flight.ts";
 import { runFlight } from "../../lib/flight/io.ts";
 import type { Resource } from "../../lib/flight/contract.ts";
-import { pack, unpack } from "../../lib/flight/compact.ts";
+import { expand, pack } from "../../lib/flight/compact.ts";
 import { at, byKey, key, loadUpstream, withoutDescriptions } from "../helpers/upstream.ts";
 import { fakeIO } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
@@ -85,12 +85,21 @@ t.test("another namespace is followed everywhere it appears", async (t) => {
   t.ok(all.has("ClusterRole/_/eg-gateway-helm-certgen:eg"));
 });
 
-t.test("the compact data round-trips and shares repeated subtrees", async (t) => {
-  const value = { a: { x: [1, 2, { deep: "same subtree" }] }, b: { x: [1, 2, { deep: "same subtree" }] }, c: null, d: "#" };
+t.test("the compact data expands to exactly the value's JSON and shares repeated subtrees", async (t) => {
+  const shared = { x: [1, 2.5, { deep: "same subtree", quote: '{"#":0}' }], "1": true };
+  const value = { a: shared, b: [shared, shared], c: null, d: "#", e: "ü\n\"" };
   const packed = pack(value);
-  t.same(unpack(packed), value);
-  t.ok(packed.t.length > 0, "the repeated subtree is stored once");
+  t.equal(expand(packed), JSON.stringify(value));
+  t.ok(packed.split("\n").length > 1 && packed.length < JSON.stringify(value).length, "the repeated subtree is stored once");
   t.throws(() => pack({ "#": 1 }), /would read as a reference/);
+});
+
+t.test("renderJson prints exactly render()'s stages without parsing the CRDs", async (t) => {
+  for (const [raw, namespace] of [[{}, "envoy-gateway-system"], [{ logLevel: "debug", replicas: 3 }, "eg"]] as const) {
+    const input = envoyGateway.parse(raw);
+    const release = { name: "envoy-gateway", namespace };
+    t.ok(envoyGateway.renderJson!(input, release) === JSON.stringify(envoyGateway.render(input, release)), `${namespace}: same text`);
+  }
 });
 
 t.test("the committed CRD data is exactly what scripts/crd-data.mjs writes from the release file", async (t) => {
