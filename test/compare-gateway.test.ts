@@ -31,8 +31,9 @@ t.test("helmfile.yaml installs Envoy Gateway as release eg and the Gateway after
   t.match(eg, { namespace: "envoy-gateway-system", chart: "envoyproxy/gateway-helm", version: "v1.9.0", needs: ["metallb-pool"] });
   t.match(helmfile.find((release) => release.name === "gateway"), { namespace: "envoy-gateway-system", chart: "./charts/gateway", needs: ["eg"] });
   const text = readFileSync(join(repo, "helmfile.yaml"), "utf8");
-  t.match(text, /- name: eg\n(?: {4}.*\n)*? {4}condition: gateway\.enabled\n/);
-  t.match(text, /- name: ingress-nginx\n(?: {4}.*\n)*? {4}condition: ingressNginx\.enabled\n/);
+  for (const [release, key] of [["eg", "gateway"], ["gateway", "gateway"], ["ingress-nginx", "ingressNginx"]]) {
+    t.match(text, new RegExp(`- name: ${release}\\n(?: {4}.*\\n)*? {4}installedTemplate: '\\{\\{ hasKey \\.StateValues\\.addons "${key}" \\}\\}'\\n`), `${release} only when ${key} is declared`);
+  }
 });
 
 t.test("both entry points differ from the upstream files only where declared", async (t) => {
