@@ -52,8 +52,8 @@ export const envoyGateway: Flight<EnvoyGatewayInput> = {
   namespace: "envoy-gateway-system",
   // The Envoy Services it creates for Gateways take their address from the MetalLB pools.
   needs: ["metallb-pool"],
-  // Compact JSON, 0.6 MB (2.3 MB indented): the CRDs are for yoke and the API server, not for reading.
   parse,
   render,
+  // Compact JSON, 0.6 MB (2.3 MB indented): the CRDs are for yoke and the API server, not for reading.
   renderJson,
 };
