@@ -1,8 +1,10 @@
 // The doctor's entry-point checks: each declared entry point's address assigned (asked of the
 // cluster, with MetalLB's reason when it is not) and answering HTTP.
 import t from "tap";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { parseHomelab } from "../lib/homelab/load.ts";
 import type { Homelab } from "../lib/homelab/schema.ts";
 import { answerFinding, checkAssignment, entryPoints } from "../lib/net/entry-points.ts";
@@ -10,7 +12,9 @@ import { renderPlan } from "../lib/flight/plan.ts";
 import { flights } from "../flights/index.ts";
 import { deploy, fakeCluster } from "./helpers/cluster.ts";
 
-const example = (): Homelab => parseHomelab(readFileSync(fileURLToPath(new URL("../examples/gateway.yaml", import.meta.url)), "utf8"), "gateway.yaml").homelab;
+const examplePath = fileURLToPath(new URL("../examples/gateway.yaml", import.meta.url));
+const doctor = fileURLToPath(new URL("../scripts/doctor.mjs", import.meta.url));
+const example = (): Homelab => parseHomelab(readFileSync(examplePath, "utf8"), "gateway.yaml").homelab;
 
 t.test("every declared entry point, and only those", async (t) => {
   const homelab = example();
@@ -53,4 +57,16 @@ t.test("not assigned: the doctor passes on MetalLB's reason", async (t) => {
   });
   const missing = await checkAssignment(client, { ...gateway, apiPath: "/apis/gateway.networking.k8s.io/v1/namespaces/envoy-gateway-system/gateways/other", objectName: "other" });
   t.match(missing, { problem: true, message: /Gateway envoy-gateway-system\/other does not exist/ });
+});
+
+t.test("doctor.mjs --kubeconfig: each entry point's address assigned, then its HTTP answer", async (t) => {
+  const { server, client, kubeconfig } = await fakeCluster();
+  t.teardown(() => server.close());
+  await deploy(client, renderPlan(example(), flights));
+  // Asynchronously: the fake API server answers from this process.
+  const run = await promisify(execFile)(process.execPath, [doctor, "--config", examplePath, "--kubeconfig", kubeconfig, "--timeout", "1"], { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } }).catch(
+    (error: { stdout: string; stderr: string }) => error,
+  );
+  t.match(run.stdout, /^ok: 10\.0\.0\.3 \(ingress-nginx\): assigned to Service ingress-nginx\/ingress-nginx-controller\n(ok|problem): http:\/\/10\.0\.0\.3\/ /m, run.stderr);
+  t.match(run.stdout, /^ok: 10\.0\.0\.4 \(gateway\): assigned to Gateway envoy-gateway-system\/homelab\n(ok|problem): http:\/\/10\.0\.0\.4\/ /m, run.stderr);
 });
