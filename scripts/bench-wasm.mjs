@@ -17,7 +17,8 @@ process.removeAllListeners("warning");
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const { parseHomelab } = await importDist("homelab/load.js");
 const { planFlights } = await importPlanner();
-const plans = planFlights(parseHomelab(readFileSync(join(root, "homelab.yaml"), "utf8"), "homelab.yaml").homelab);
+// The migration example declares both entry points: every flight is measured.
+const plans = planFlights(parseHomelab(readFileSync(join(root, "examples", "gateway.yaml"), "utf8"), "examples/gateway.yaml").homelab);
 const wasmDir = join(root, "dist", "wasm");
 if (plans.some((plan) => !existsSync(join(wasmDir, `${plan.name}.wasm`)))) {
   const { buildWasmFlights } = await import("../wasm/build.mjs");
@@ -47,8 +48,12 @@ const runner = join(dir, "run.mjs");
 writeFileSync(
   runner,
   `import { WASI } from "node:wasi"; import { readFileSync } from "node:fs";
+const bytes = readFileSync(process.argv[2]);
+const start = performance.now();
 const wasi = new WASI({ version: "preview1", args: [process.argv[3]], env: {}, returnOnExit: true });
-wasi.start(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(process.argv[2])), wasi.getImportObject()));`,
+wasi.start(new WebAssembly.Instance(new WebAssembly.Module(bytes), wasi.getImportObject()));
+// A first run, compilation included, in a process that ran nothing before it.
+process.stderr.write("\\nfirst-run-ms " + (performance.now() - start));`,
 );
 const timeOf = (fn) => {
   const start = performance.now();
@@ -56,7 +61,7 @@ const timeOf = (fn) => {
   return [performance.now() - start, result];
 };
 
-console.log(`wasm flights (${runs} runs, medians); goals: <= 1.5 MB raw / 600 KB gzipped, <= 100 ms first run in process, inside yoke's 128 MiB and 10 s`);
+console.log(`wasm flights (${runs} runs, medians); goals: <= 1.5 MB raw / 600 KB gzipped, <= 100 ms first run (envoy-gateway, with its CRDs: <= 250 ms), inside yoke's 128 MiB and 10 s`);
 for (const plan of plans) {
   const file = join(wasmDir, `${plan.name}.wasm`);
   const bytes = readFileSync(file);
@@ -64,12 +69,14 @@ for (const plan of plans) {
   const module = new WebAssembly.Module(bytes);
   const warm = median(Array.from({ length: runs }, () => timeOf(() => runOnce(module, plan))[0]));
   const input = JSON.stringify(plan.input);
-  const wasmProcess = median(Array.from({ length: runs }, () => timeOf(() => spawnSync(process.execPath, ["--no-warnings", runner, file, plan.release], { input, stdio: ["pipe", "ignore", "ignore"] }))[0]));
+  const processes = Array.from({ length: runs }, () => timeOf(() => spawnSync(process.execPath, ["--no-warnings", runner, file, plan.release], { input, stdio: ["pipe", "ignore", "pipe"], encoding: "utf8" })));
+  const wasmProcess = median(processes.map(([ms]) => ms));
+  const freshFirst = median(processes.map(([, child]) => Number(child.stderr.match(/first-run-ms ([\d.]+)$/)?.[1])));
   const jsProcess = median(Array.from({ length: runs }, () => timeOf(() => spawnSync(process.execPath, [join(root, "dist", "flights", `${plan.name}.js`)], { input, stdio: ["pipe", "ignore", "ignore"] }))[0]));
   const jsBytes = readFileSync(join(root, "dist", "flights", `${plan.name}.js`)).length;
   console.log(
     `  ${plan.name.padEnd(14)} ${kb(bytes.length)} raw, ${kb(gzipSync(bytes).length)} gzipped (${(bytes.length / jsBytes).toFixed(0)}x the JS bundle); ` +
-      `in process first ${first.toFixed(1)} ms, warm ${warm.toFixed(1)} ms; whole process ${wasmProcess.toFixed(0)} ms (JS build ${jsProcess.toFixed(0)} ms, ratio ${(wasmProcess / jsProcess).toFixed(2)}); ` +
+      `first run ${freshFirst.toFixed(1)} ms in a fresh process (${first.toFixed(1)} ms in this one, after the flights before it), warm ${warm.toFixed(1)} ms; whole process ${wasmProcess.toFixed(0)} ms (JS build ${jsProcess.toFixed(0)} ms, ratio ${(wasmProcess / jsProcess).toFixed(2)}); ` +
       `wasm memory ${(memory / 1048576).toFixed(1)} MiB`,
   );
 }

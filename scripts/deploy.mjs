@@ -11,9 +11,9 @@ import { deployAddons } from "./addons.mjs";
 const options = await commandLine("deploy");
 
 async function main() {
-  const { renderPlan } = await importPlanner();
-  const flights = renderPlan(await loadDeclaration(options.config));
-  await deployAddons(flights, options);
+  const { renderPlan, undeclaredFlights } = await importPlanner();
+  const homelab = await loadDeclaration(options.config);
+  await deployAddons(renderPlan(homelab), options, undeclaredFlights(homelab));
 }
 
 main().catch((err) => {

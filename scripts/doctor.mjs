@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// hangar doctor: who answers ARP for every address hangar owns (arp-scan), whether the ingress
-// answers HTTP and the Kubernetes API answers at all. --watch keeps probing and reports the
+// hangar doctor: who answers ARP for every address hangar owns (arp-scan), for each declared
+// entry point (ingress-nginx, the Gateway) whether its address is assigned and answers HTTP,
+// and whether the Kubernetes API answers at all. --watch keeps probing and reports the
 // moment an answer changes: DHCP conflicts show up minutes after MetalLB starts announcing.
 import { connect } from "node:net";
 import { chalk, fs, path, $ } from "zx";
@@ -34,7 +35,7 @@ async function main() {
 
   let answers = await probe();
   let problems = report(diagnose(targets, answers, nodeMacs));
-  problems += await checkServices(homelab);
+  problems += await checkServices(homelab, config);
   const rounds = options.watch ? options.count ?? Infinity : 0;
   for (let round = 1; round < rounds; round++) {
     await new Promise((resolve) => setTimeout(resolve, options.interval));
@@ -74,20 +75,34 @@ function report(findings) {
   return findings.filter((finding) => finding.problem).length;
 }
 
-/** The ingress should answer HTTP with ingress-nginx's default 404; the API endpoint should accept connections. */
-async function checkServices(homelab) {
-  let problems = 0;
+/** Each entry point: assigned (asked of the cluster, when a kubeconfig is at hand) and answering HTTP; then the API endpoint. */
+async function checkServices(homelab, config) {
+  const { entryPoints, checkAssignment, answerFinding } = await importDist("net/entry-points.js");
   const timeout = options.timeout;
-  const ingress = homelab.addons.ingressNginx.address;
-  try {
-    const response = await fetch(`http://${ingress}/`, { signal: AbortSignal.timeout(timeout), redirect: "manual" });
-    console.log(response.status === 404 ? `ok: http://${ingress}/ answers 404 (the ingress's default backend)` : `ok: http://${ingress}/ answers ${response.status}`);
-  } catch (err) {
-    problems += 1;
-    console.log(chalk.red(`problem: http://${ingress}/ does not answer HTTP (${err.cause?.code ?? err.name}); check the ingress-nginx controller and that its Service holds ${ingress}`));
+  const client = await clusterClient(config);
+  let problems = 0;
+  for (const entry of entryPoints(homelab)) {
+    if (client) problems += report([await checkAssignment(client, entry, AbortSignal.timeout(10_000))]);
+    try {
+      const response = await fetch(`http://${entry.address}/`, { signal: AbortSignal.timeout(timeout), redirect: "manual" });
+      problems += report([answerFinding(entry, { status: response.status })]);
+    } catch (err) {
+      problems += report([answerFinding(entry, { error: err.cause?.code ?? err.name })]);
+    }
   }
   const endpoint = homelab.cluster.vip ?? homelab.nodes.find((node) => node.role === "controlplane").address;
   return problems + (await apiAnswers(endpoint, timeout) ? 0 : 1);
+}
+
+/** A client for the cluster of --kubeconfig, else of the state folder; none (and a note) without one. */
+async function clusterClient(config) {
+  const kubeconfig = options.kubeconfig ?? path.join(stateDirFor(config), "kubeconfig");
+  if (!(await fs.pathExists(kubeconfig))) {
+    console.log(`note: no kubeconfig at ${kubeconfig}: whether the entry points' addresses are assigned is not checked (pass --kubeconfig FILE)`);
+    return undefined;
+  }
+  const { KubeClient } = await importDist("kube/client.js");
+  return KubeClient.create({ kubeconfig, context: options.context, retry: { attempts: 2, baseMs: 200, maxMs: 500 } });
 }
 
 function apiAnswers(host, timeout) {

@@ -23,6 +23,7 @@ export async function importPlanner() {
     planFlights: (homelab) => plan.planFlights(homelab, flights),
     renderFlight: (flightPlan) => plan.renderFlight(flightPlan, flights),
     renderPlan: (homelab) => plan.renderPlan(homelab, flights),
+    undeclaredFlights: (homelab) => plan.undeclaredFlights(homelab, flights),
   };
 }
 

@@ -45,8 +45,8 @@ async function provision(talos, homelab, layout) {
   console.log(`kubeconfig: ${kubeconfig}`);
   if (options.talosOnly) return;
   // The add-ons go on through the same applier as deploy.mjs.
-  const { renderPlan } = await importPlanner();
-  await deployAddons(renderPlan(target), { ...options, kubeconfig });
+  const { renderPlan, undeclaredFlights } = await importPlanner();
+  await deployAddons(renderPlan(target), { ...options, kubeconfig }, undeclaredFlights(target));
 }
 
 main().catch((err) => {

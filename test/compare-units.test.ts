@@ -316,8 +316,10 @@ t.test("helmfile.yaml: releases, namespaces and needs as the comparison reads th
     ["metallb", "metallb-system", ["metallb-namespace"], true],
     ["metallb-pool", "metallb-system", ["metallb"], true],
     ["ingress-nginx", "ingress-nginx", ["metallb-pool"], true],
+    ["eg", "envoy-gateway-system", ["metallb-pool"], true],
+    ["gateway", "envoy-gateway-system", ["eg"], true],
   ]);
-  t.same(releases.filter((r) => r.version).map((r) => `${r.chart}@${r.version}`), ["metallb/metallb@0.16.1", "ingress-nginx/ingress-nginx@4.15.1"]);
+  t.same(releases.filter((r) => r.version).map((r) => `${r.chart}@${r.version}`), ["metallb/metallb@0.16.1", "ingress-nginx/ingress-nginx@4.15.1", "envoyproxy/gateway-helm@v1.9.0"]);
   t.throws(() => parseHelmfile("releases:\n  - name: x\n", "h.yaml"), { message: "h.yaml: releases[0]: name and chart are required" });
 });
 

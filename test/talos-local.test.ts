@@ -13,7 +13,7 @@ import { fakeLab, verb } from "./doubles/fake-talosctl/harness.ts";
 t.test("addresses keep their last octet inside 10.5.0.0/24", async (t) => {
   const local = localHomelab(exampleHomelab());
   t.same(local.addons.metallb.pools[0]!.addresses, ["10.5.0.3/32"]);
-  t.equal(local.addons.ingressNginx.address, "10.5.0.3");
+  t.equal(local.addons.ingressNginx!.address, "10.5.0.3");
   t.same(local.network.subnet, "10.5.0.0/24");
   t.same(semanticProblems(local).filter((problem) => !problem.warning), [], "the moved declaration passes the same checks");
   t.same(metallbPoolInputFrom(local).l2Advertisements[0]!.nodeSelectors, [], "containers do not carry the declared node names");

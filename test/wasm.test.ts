@@ -11,11 +11,12 @@ import { createRequire } from "node:module";
 import { planFlights } from "../lib/flight/plan.ts";
 import { flights as registry } from "../flights/index.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
-import { exampleText } from "./helpers/example.ts";
 import { builtFlight } from "./helpers/dist.ts";
 import { runNodeWasi, runShimWasi, runWazero } from "./helpers/wasi.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+// The migration example declares both entry points, so every flight is built and run.
+const exampleText = readFileSync(join(root, "examples", "gateway.yaml"), "utf8");
 
 function toolchainMissing(): string | undefined {
   try {
@@ -60,9 +61,11 @@ t.test("wasm flights", { skip }, async (t) => {
       const variants: unknown[] = [plan.input];
       if (plan.name === "metallb") variants.push({ logLevel: "debug", speaker: { tolerations: [{ key: "a", operator: "Exists" }] } });
       if (plan.name === "ingress-nginx") variants.push({ loadBalancerIP: "192.0.2.7", replicas: 2, config: { "use-gzip": "true", "ünïcode": "✓" } });
+      if (plan.name === "envoy-gateway") variants.push({ logLevel: "debug", replicas: 2 });
+      if (plan.name === "gateway") variants.push({ address: "192.0.2.8", addressPool: "edge", certificateSecret: "wildcard-tls" });
       for (const input of variants) {
         const text = JSON.stringify(input);
-        const js = spawnSync(process.execPath, [builtFlight(plan.name), plan.release], { input: text, encoding: "utf8", env: { ...process.env, YOKE_RELEASE: plan.release, YOKE_NAMESPACE: "lab", NAMESPACE: "lab" } });
+        const js = spawnSync(process.execPath, [builtFlight(plan.name), plan.release], { input: text, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, YOKE_RELEASE: plan.release, YOKE_NAMESPACE: "lab", NAMESPACE: "lab" } });
         for (const [runtime, runWasm] of [["node:wasi", runNodeWasi], ["browser_wasi_shim", runShimWasi]] as const) {
           const wasm = runWasm(modules.get(plan.name)!, text, plan.release, "lab");
           t.equal(wasm.code, 0, `${plan.name} under ${runtime}`);
@@ -77,7 +80,10 @@ t.test("wasm flights", { skip }, async (t) => {
   });
 
   await t.test("bad input: the same message and a non-zero exit", async (t) => {
-    const bad: [string, string][] = [["metallb", '{"logLevel":"loud"}'], ["metallb-pool", "{}"], ["ingress-nginx", '{"loadBalancerIP":"10.0.0.300"}'], ["metallb", "not json"]];
+    const bad: [string, string][] = [
+      ["metallb", '{"logLevel":"loud"}'], ["metallb-pool", "{}"], ["ingress-nginx", '{"loadBalancerIP":"10.0.0.300"}'], ["metallb", "not json"],
+      ["envoy-gateway", '{"replicas":0}'], ["gateway", '{"address":"10.0.0.4","addresses":[]}'],
+    ];
     for (const [name, input] of bad) {
       const js = spawnSync(process.execPath, [builtFlight(name)], { input, encoding: "utf8" });
       for (const runWasm of [runNodeWasi, runShimWasi]) {

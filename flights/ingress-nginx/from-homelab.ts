@@ -1,8 +1,9 @@
-// homelab.yaml -> the ingress-nginx flight's input.
+// homelab.yaml -> the ingress-nginx flight's input; not deployed when addons.ingressNginx is absent.
 import type { Homelab } from "../../lib/homelab/schema.ts";
 
 export function ingressNginxInputFrom(homelab: Homelab) {
   const { ingressNginx } = homelab.addons;
+  if (!ingressNginx) return undefined;
   return {
     loadBalancerIP: ingressNginx.address,
     ...(ingressNginx.pool !== undefined && { addressPool: ingressNginx.pool }),

@@ -153,10 +153,12 @@ export const commands: readonly CommandSpec[] = [
     options: [
       config(),
       { name: "interface", kind: "interface", placeholder: "name", description: "the LAN interface arp-scan sends on, e.g. enp3s0" },
+      { name: "kubeconfig", kind: "text", placeholder: "file", description: "kubeconfig to ask whether the entry points' addresses are assigned (default: the state folder's)" },
+      kube[1]!,
       { name: "watch", kind: "flag", description: "keep probing and report the moment an answer changes" },
       { name: "count", kind: "count", placeholder: "n", description: "with --watch: stop after N rounds (default: never)" },
       { name: "interval", kind: "duration", placeholder: "duration", description: "with --watch: time between rounds", default: "5s", minimumMs: 1000 },
-      { name: "timeout", kind: "duration", placeholder: "duration", description: "how long to wait for the ingress and the API to answer", default: "3s", minimumMs: 100 },
+      { name: "timeout", kind: "duration", placeholder: "duration", description: "how long to wait for the entry points and the API to answer", default: "3s", minimumMs: 100 },
     ],
     examples: ["--interface enp3s0", "--interface enp3s0 --watch --interval 10s"],
     rules: [needs("count", "watch")],

@@ -92,7 +92,43 @@ const order: readonly DeclaredOrder[] = [
   },
 ];
 
+// Envoy Gateway: Helm runs certgen's RBAC, the webhook configuration and the certgen Job as
+// pre-install hooks, before the release's other objects; hangar stages them (flights/envoy-gateway).
+const envoyGatewayHooks =
+  "Helm runs Envoy Gateway's certgen account, RBAC, the topology injector's webhook configuration and the certgen Job as pre-install hooks, before the release's own objects (even its namespace, which --create-namespace makes); hangar applies the namespace and CRDs first, then accounts, RBAC, configuration and the webhook configuration, then certgen alone, then the controller that mounts certgen's Secrets";
+const envoyGatewayOrder: readonly DeclaredOrder[] = [
+  { earlier: "Namespace", later: ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "MutatingWebhookConfiguration", "Job"], reason: envoyGatewayHooks },
+  { earlier: "ServiceAccount", later: ["Job"], reason: envoyGatewayHooks },
+  { earlier: "Role", later: ["Job"], reason: envoyGatewayHooks },
+  { earlier: "ClusterRole", later: ["Job"], reason: envoyGatewayHooks },
+  { earlier: "RoleBinding", later: ["Job"], reason: envoyGatewayHooks },
+  { earlier: "ClusterRoleBinding", later: ["Job"], reason: envoyGatewayHooks },
+  { earlier: "ConfigMap", later: ["Job"], reason: envoyGatewayHooks },
+  { earlier: "Service", later: ["Job"], reason: envoyGatewayHooks },
+  {
+    earlier: "Job",
+    later: ["Job"],
+    reason: "ingress-nginx's certificate Job and Envoy Gateway's certgen belong to independent flights (both need only metallb-pool) that hangar deploys side by side; Helm's hook order happens to put certgen first. Neither waits for the other",
+  },
+  {
+    earlier: "CustomResourceDefinition",
+    later: ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "MutatingWebhookConfiguration", "Job"],
+    reason: `hangar applies the Gateway API and Envoy Gateway CRDs in the flight's first stage and waits for them to be Established; ${envoyGatewayHooks.split(";")[0]}`,
+  },
+  ...["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"].map((earlier) => ({
+    earlier,
+    later: ["ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Service", "IngressClass", "ValidatingWebhookConfiguration", "Job", "Deployment", "MutatingWebhookConfiguration"],
+    reason: "hangar applies the Gateway API's safe-upgrades policy in the first stage, right after the CRDs it guards; Helm's kind order does not know the kind and applies it last",
+  })),
+];
+
+const envoyGatewayRelease =
+  "helmfile installs Envoy Gateway as release eg, the name its own install.yaml is rendered with (object names eg-gateway-helm-*, selector label app.kubernetes.io/instance: eg), so hangar's envoy-gateway flight renders the same objects; the two are the same release under different names";
+
 const needs: readonly DeclaredNeeds[] = [
+  { release: "envoy-gateway", reason: envoyGatewayRelease },
+  { release: "eg", reason: envoyGatewayRelease },
+  { release: "gateway", reason: `the gateway flight needs envoy-gateway, helmfile's gateway release needs eg: the same dependency (${envoyGatewayRelease.split(",")[0]})` },
   {
     release: "metallb-namespace",
     reason:
@@ -137,7 +173,7 @@ export interface Declarations {
 }
 
 /** hangar's declared differences. */
-export const declared: Declarations = { renames, objects, facts, order, needs };
+export const declared: Declarations = { renames, objects, facts, order: [...order, ...envoyGatewayOrder], needs };
 
 export type Difference = ObjectDifference | FactDifference | OrderDifference | NeedsDifference;
 

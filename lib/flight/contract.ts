@@ -39,6 +39,12 @@ export interface Flight<Input> {
   render(input: Input, release: Release): Stages;
   /** One-line notices printed on stderr on every render (never on stdout). */
   notices?: readonly string[];
+  /**
+   * render()'s stages already serialised as compact JSON, printed instead of indenting render()'s
+   * objects: for output that is mostly embedded data kept as JSON text (megabytes of CRD schema),
+   * which then is never parsed nor re-serialised. Must equal JSON.stringify(render(...)).
+   */
+  renderJson?(input: Input, release: Release): string;
 }
 
 /** Bad flight input: names the offending field so the message fits on one line. */

@@ -46,7 +46,7 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
     }
     const release = releaseFrom(io, flight as Flight<unknown>);
     const input = flight.parse(raw);
-    output = JSON.stringify(flight.render(input, release), null, 2) + "\n";
+    output = (flight.renderJson ? flight.renderJson(input, release) : JSON.stringify(flight.render(input, release), null, 2)) + "\n";
   } catch (err) {
     if (err instanceof InputError) {
       io.writeStderr(`${flight.name}: ${err.field === "" ? err.problem : err.message}\n`);

@@ -33,6 +33,19 @@ export function planFlights(homelab: Homelab, registry: readonly RegisteredFligh
   return order(declared);
 }
 
+/**
+ * Registered flights homelab.yaml does not declare (e.g. ingressNginx removed after a move to
+ * the Gateway API): their releases, if any were deployed, are to be deleted, dependents first
+ * (the Gateway before Envoy Gateway, whose controller cleans up what it made for the Gateway).
+ */
+export function undeclaredFlights(homelab: Homelab, registry: readonly RegisteredFlight[]): { name: string; release: string; namespace: string }[] {
+  const undeclared = registry.filter(({ inputFrom }) => inputFrom(homelab) === undefined).map(({ flight }) => flight);
+  const names = new Set(undeclared.map((flight) => flight.name));
+  return order(undeclared.map((flight) => ({ flight, name: flight.name, needs: flight.needs.filter((need) => names.has(need)) })))
+    .reverse()
+    .map(({ flight }) => ({ name: flight.name, release: flight.name, namespace: flight.namespace }));
+}
+
 /** Renders one planned flight in process (the built flights print exactly this). */
 export function renderFlight(plan: FlightPlan, registry: readonly RegisteredFlight[]): Stages {
   const entry = registry.find(({ flight }) => flight.name === plan.name);

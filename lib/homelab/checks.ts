@@ -159,22 +159,37 @@ export function semanticProblems(homelab: Homelab): Problem[] {
     });
   }
 
+  /** Each declared entry point (ingressNginx, gateway) on its own address inside a pool. */
   function checkIngress(): void {
-    const ingress = homelab.addons.ingressNginx;
-    const address = parseIPv4(ingress.address)!;
+    const entryPoints = (["ingressNginx", "gateway"] as const).filter((key) => homelab.addons[key] !== undefined);
+    if (entryPoints.length === 0) {
+      add(["addons"], "declares no entry point (gateway or ingressNginx); nothing will answer on the LAN", true);
+    }
+    for (const key of entryPoints) checkEntryPoint(key, homelab.addons[key]!);
+    const [first, second] = entryPoints.map((key) => homelab.addons[key]!.address);
+    if (second !== undefined && first === second) {
+      add(["addons", "gateway", "address"], `${second} is also the ingressNginx address; each entry point needs its own address (MetalLB gives one address to one Service)`);
+    }
+  }
+
+  function checkEntryPoint(key: "ingressNginx" | "gateway", entry: { address: string; pool?: string }): void {
+    const address = parseIPv4(entry.address)!;
     const pools = homelab.addons.metallb.pools;
-    const path = ["addons", "ingressNginx", "address"];
-    if (ingress.pool !== undefined) {
-      const pool = pools.find((candidate) => candidate.name === ingress.pool);
+    const path = ["addons", key, "address"];
+    if (dhcp && contains(dhcp, address)) {
+      add(path, `${entry.address} is inside the DHCP range ${spanText(dhcp)}; the router may lease it to another device. Use a pool address outside the range`);
+    }
+    if (entry.pool !== undefined) {
+      const pool = pools.find((candidate) => candidate.name === entry.pool);
       if (!pool) {
-        add(["addons", "ingressNginx", "pool"], `names pool "${ingress.pool}", which is not declared (pools: ${pools.map((p) => p.name).join(", ")})`);
+        add(["addons", key, "pool"], `names pool "${entry.pool}", which is not declared (pools: ${pools.map((p) => p.name).join(", ")})`);
       } else if (!inPool(pool.addresses, address)) {
-        add(path, `${ingress.address} is not in pool ${pool.name} (${pool.addresses.join(", ")}); MetalLB would never assign it`);
+        add(path, `${entry.address} is not in pool ${pool.name} (${pool.addresses.join(", ")}); MetalLB would never assign it`);
       }
       return;
     }
     if (!pools.some((pool) => inPool(pool.addresses, address))) {
-      add(path, `${ingress.address} is in no MetalLB pool; add it to a pool's addresses or MetalLB will never assign it`);
+      add(path, `${entry.address} is in no MetalLB pool; add it to a pool's addresses or MetalLB will never assign it`);
     }
   }
 

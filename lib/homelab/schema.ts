@@ -103,12 +103,33 @@ export const HomelabSchema = Strict(
         pools: Type.Array(PoolSchema, { minItems: 1 }),
         l2Advertisements: Type.Array(L2AdvertisementSchema, { minItems: 1 }),
       }),
-      ingressNginx: Strict({
-        address: IPv4,
-        pool: Type.Optional(DNSLabel),
-        defaultClass: Type.Optional(Type.Boolean()),
-        replicas: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
-      }),
+      ingressNginx: Type.Optional(
+        Strict({
+          address: IPv4,
+          pool: Type.Optional(DNSLabel),
+          defaultClass: Type.Optional(Type.Boolean()),
+          replicas: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+        }),
+      ),
+      gateway: Type.Optional(
+        Strict(
+          {
+            address: IPv4,
+            pool: Type.Optional(DNSLabel),
+            certificateSecret: Type.Optional(
+              Type.String({
+                pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",
+                description: "A kubernetes.io/tls Secret in envoy-gateway-system; adds an HTTPS listener on 443.",
+                "x-hint": "a Secret name like wildcard-tls",
+              }),
+            ),
+            logLevel: Type.Optional(
+              Type.Union(["debug", "info", "warn", "error"].map((level) => Type.Literal(level)), { "x-hint": "one of debug, info, warn, error" }),
+            ),
+          },
+          { description: "Envoy Gateway and one Gateway API entry point on a LAN address (HTTP on 80, HTTPS on 443 with certificateSecret)." },
+        ),
+      ),
     }),
   },
   { title: "hangar homelab declaration" },

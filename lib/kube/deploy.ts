@@ -8,8 +8,9 @@ import type { KubeClient, Json } from "./client.ts";
 import { Discovery, objectPath, type ResourceInfo } from "./discovery.ts";
 import { crdScopes, identify, namespaceAnnotation, releaseAnnotation, splitPreStages, withReleaseMetadata, type Release } from "./prepare.ts";
 import { containedIn } from "./subset.ts";
-import { readiness, requestedAddress, webhookCaReady } from "./readiness.ts";
-import { waitUntilReady } from "./wait.ts";
+import { endpointsReady, readiness, requestedAddress, webhookCaReady } from "./readiness.ts";
+import { waitUntilReady, waitUntilSetReady, WaitTimeout } from "./wait.ts";
+import { allocationFailure, gatewayAddressFailure } from "./allocation.ts";
 import { activeRevision, listRevisions, revisionSecret } from "./revision.ts";
 import { ApiRequestError, isWebhookFailure, sleep } from "./retry.ts";
 import { describeDiff } from "./diff.ts";
@@ -115,6 +116,31 @@ export async function deployFlights(client: KubeClient, flights: PlannedFlight[]
   return results.map((result) => (result as PromiseFulfilledResult<FlightSummary>).value);
 }
 
+/**
+ * Deletes the releases of flights no longer declared, after the declared ones are deployed (the
+ * new entry point answers before the old one goes), in the order given (undeclaredFlights puts
+ * dependents first): everything their active revision applied, last stage first, with the same
+ * CRD and namespace protection as a prune; then their records.
+ */
+/** The releases retireReleases would delete: those of the given flights that have a revision. */
+export async function pendingRetirements(client: KubeClient, releases: { name: string; release: string; namespace: string }[], signal?: AbortSignal): Promise<string[]> {
+  const found = await Promise.all(
+    releases.map(async (release) => (activeRevision(await listRevisions(client, { name: release.release, namespace: release.namespace }, signal)) ? [`release ${release.namespace}/${release.release}`] : [])),
+  );
+  return found.flat();
+}
+
+export async function retireReleases(client: KubeClient, releases: { name: string; release: string; namespace: string }[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
+  const context = shared(client, []);
+  const summaries: FlightSummary[] = [];
+  // One at a time, in the order given: dependents before what they depend on.
+  for (const release of releases) {
+    const summary = await new FlightDeploy(client, context, { ...release, needs: [], input: undefined, stages: [] }, options, report).retire();
+    if (summary) summaries.push(summary);
+  }
+  return summaries;
+}
+
 interface Prepared {
   resource: Resource;
   info: ResourceInfo | undefined;
@@ -164,7 +190,7 @@ class FlightDeploy {
       const settled = await this.applyStage(stage);
       if (this.writes) await this.waitForStage(stage.filter((entry) => !settled.has(entry.id)));
     }
-    if (this.writes) await this.waitForWebhookCas(stages.flat());
+    if (this.writes) await this.waitForWebhooks(stages.flat());
     const applied: Stages = stages.map((stage) => stage.map((entry) => entry.resource));
     const changed = !previous || JSON.stringify(previous.stages) !== JSON.stringify(applied);
     if (this.writes && changed) {
@@ -184,6 +210,26 @@ class FlightDeploy {
     const ms = performance.now() - started;
     this.report({ type: "flight", flight: this.flight.name, state: "done", ms });
     return { flight: this.flight.name, counts: this.counts, ms, newRevision: this.writes && changed };
+  }
+
+  /** Prunes everything the active revision applied and deletes the release's records; undefined when never deployed. */
+  async retire(): Promise<FlightSummary | undefined> {
+    const started = performance.now();
+    const revisions = await listRevisions(this.client, this.release, this.options.signal);
+    const previous = activeRevision(revisions);
+    if (!previous) return undefined;
+    this.report({ type: "flight", flight: this.flight.name, state: "start" });
+    if (this.writes) {
+      await this.prune(previous.stages, []);
+      for (const revision of revisions) {
+        await this.client.json("DELETE", `/api/v1/namespaces/${this.release.namespace}/secrets/${revision.name}`, { signal: this.options.signal });
+      }
+    } else {
+      for (const resource of previous.stages.flat()) this.report({ type: "resource", flight: this.flight.name, resource: identify(resource), outcome: "would change" });
+    }
+    const ms = performance.now() - started;
+    this.report({ type: "flight", flight: this.flight.name, state: "done", ms });
+    return { flight: this.flight.name, counts: this.counts, ms, newRevision: false };
   }
 
   /** yoke's stage rules plus release metadata; kinds the API does not serve yet come from the flight's own CRDs. */
@@ -342,7 +388,7 @@ class FlightDeploy {
           },
           this.options.timeoutMs,
           this.options.signal,
-        );
+        ).catch((error) => this.explainTimeout(entry, error));
         if (entry.resource.kind === "CustomResourceDefinition") {
           const spec = entry.resource.spec as { group: string; versions: { name: string }[] };
           for (const version of spec.versions) this.discovery.forget(`${spec.group}/${version.name}`);
@@ -351,11 +397,33 @@ class FlightDeploy {
     );
   }
 
-  /** A flight that installs webhooks is done only when they can verify TLS: every caBundle set. */
-  private async waitForWebhookCas(resources: Prepared[]): Promise<void> {
+  /** A missing load balancer address: add MetalLB's own reason, when it gave one. */
+  private async explainTimeout(entry: Prepared, error: unknown): Promise<never> {
+    if (!(error instanceof WaitTimeout)) throw error;
+    const { kind, metadata } = entry.resource;
+    const namespace = metadata.namespace!;
+    let why: string | undefined;
+    if (kind === "Gateway") why = await gatewayAddressFailure(this.client, namespace, metadata.name, this.options.signal);
+    else if (kind === "Service" && (entry.resource.spec as Json)?.type === "LoadBalancer") why = await allocationFailure(this.client, namespace, metadata.name, this.options.signal);
+    throw why ? new DeployError(`${error.message}; ${why}`) : error;
+  }
+
+  /**
+   * A flight that installs webhooks is done only when they can answer: every caBundle set (TLS
+   * can be verified) and every webhook's Service backed by a ready endpoint.
+   */
+  private async waitForWebhooks(resources: Prepared[]): Promise<void> {
     const configurations = resources.filter((entry) => entry.resource.kind === "ValidatingWebhookConfiguration" || entry.resource.kind === "MutatingWebhookConfiguration");
-    await Promise.all(
-      configurations.map(async (entry) => {
+    const services = new Map<string, { namespace: string; name: string }>();
+    for (const entry of configurations) {
+      for (const hook of (entry.resource.webhooks as Json[] | undefined) ?? []) {
+        const service = hook.clientConfig?.service;
+        if (service) services.set(`${service.namespace}/${service.name}`, service);
+      }
+    }
+    const slices = services.size > 0 ? await this.discovery.find("discovery.k8s.io/v1", "EndpointSlice", this.options.signal) : undefined;
+    await Promise.all([
+      ...configurations.map(async (entry) => {
         this.report({ type: "waiting", flight: this.flight.name, what: `${entry.id} caBundle` });
         await waitUntilReady(
           this.client,
@@ -364,7 +432,17 @@ class FlightDeploy {
           this.options.signal,
         );
       }),
-    );
+      ...[...services].map(async ([id, service]) => {
+        if (!slices) throw new DeployError(`${this.flight.name}: the API serves no discovery.k8s.io/v1 EndpointSlice, so webhook Service ${id} cannot be checked`);
+        this.report({ type: "waiting", flight: this.flight.name, what: `Service/${service.namespace}/${service.name} ready endpoint` });
+        await waitUntilSetReady(
+          this.client,
+          { info: slices, namespace: service.namespace, labelSelector: `kubernetes.io/service-name=${service.name}`, what: `webhook Service ${id} endpoints`, check: endpointsReady },
+          this.options.timeoutMs,
+          this.options.signal,
+        );
+      }),
+    ]);
   }
 
   private inPendingNamespace(entry: Prepared): boolean {
@@ -430,6 +508,12 @@ class FlightDeploy {
 
   private async reportAddress(resources: Prepared[]): Promise<void> {
     for (const entry of resources) {
+      if (entry.resource.kind === "Gateway") {
+        const live = await this.client.getOrUndefined(this.path(entry), this.options.signal);
+        const address = live?.status?.addresses?.[0]?.value;
+        if (address) this.report({ type: "url", flight: this.flight.name, url: `http://${address}/` });
+        continue;
+      }
       if (entry.resource.kind !== "Service" || (entry.resource.spec as Json)?.type !== "LoadBalancer") continue;
       const live = await this.client.getOrUndefined(this.path(entry), this.options.signal);
       const ip = live?.status?.loadBalancer?.ingress?.[0]?.ip ?? requestedAddress(entry.resource);

@@ -60,9 +60,34 @@ export function readiness(object: Json): Readiness {
         observed: ips.length > 0 ? `load balancer address ${ips.join(", ")}${wanted ? ` (asked for ${wanted})` : ""}` : `no load balancer address yet${wanted ? ` (asked for ${wanted})` : ""}`,
       };
     }
+    case "GatewayClass":
+      return { ready: isTrue(object, "Accepted"), observed: conditionText(object, "Accepted") };
+    case "Gateway": {
+      const addresses: string[] = (status.addresses ?? []).map((entry: Json) => entry.value);
+      const wanted = object.spec?.infrastructure?.annotations?.["metallb.io/loadBalancerIPs"]?.split(",")[0]?.trim() as string | undefined;
+      return {
+        ready: isTrue(object, "Programmed") && (wanted ? addresses.includes(wanted) : addresses.length > 0),
+        observed: `${conditionText(object, "Programmed")}, addresses ${addresses.join(", ") || "none"}${wanted ? ` (asked for ${wanted})` : ""}`,
+      };
+    }
     default:
       return { ready: true, observed: "ready on apply" };
   }
+}
+
+/** A condition with the reason and message its controller gave, e.g. `Programmed False (AddressNotAssigned: ...)`. */
+function conditionText(object: Json, type: string): string {
+  const found = condition(object, type);
+  if (!found) return `${type} unset`;
+  const why = [found.reason, found.message].filter(Boolean).join(": ");
+  return `${type} ${found.status}${why ? ` (${why})` : ""}`;
+}
+
+/** A Service answers once one of its EndpointSlices holds a ready endpoint. */
+export function endpointsReady(slices: Json[]): Readiness {
+  const endpoints: Json[] = slices.flatMap((slice) => slice.endpoints ?? []);
+  const ready = endpoints.filter((endpoint) => endpoint.conditions?.ready !== false);
+  return { ready: ready.length > 0, observed: endpoints.length === 0 ? "no endpoints" : `${ready.length} of ${endpoints.length} endpoints ready` };
 }
 
 /** A webhook configuration can answer only once every webhook carries its CA. */

@@ -1,4 +1,4 @@
-// Waiting for an object to become ready by watching it (a list for the starting point, then a
+// Waiting for objects to become ready by watching them (a list for the starting point, then a
 // watch from that resourceVersion): the reaction to a change is immediate, not a poll interval.
 import type { KubeClient, Json } from "./client.ts";
 import { collectionPath, type ResourceInfo } from "./discovery.ts";
@@ -22,42 +22,64 @@ export interface WaitTarget {
   goneMeansDone?: boolean;
 }
 
-export async function waitUntilReady(client: KubeClient, target: WaitTarget, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+/** Every object matching a label selector, judged together (e.g. a Service's EndpointSlices). */
+export interface SetTarget {
+  info: ResourceInfo;
+  namespace: string | undefined;
+  labelSelector: string;
+  what: string;
+  check(objects: Json[]): Readiness;
+}
+
+export function waitUntilReady(client: KubeClient, target: WaitTarget, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const gone: Readiness = target.goneMeansDone ? { ready: true, observed: "gone" } : { ready: false, observed: "object does not exist" };
+  return watchUntil(client, target, { fieldSelector: `metadata.name=${target.name}` }, (objects) => (objects[0] ? target.check(objects[0]) : gone), timeoutMs, signal);
+}
+
+export function waitUntilSetReady(client: KubeClient, target: SetTarget, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  return watchUntil(client, target, { labelSelector: target.labelSelector }, target.check, timeoutMs, signal);
+}
+
+async function watchUntil(
+  client: KubeClient,
+  target: { info: ResourceInfo; namespace: string | undefined; what: string },
+  selector: Record<string, string>,
+  judge: (objects: Json[]) => Readiness,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const onAbort = () => timeout.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   let observed = "not seen yet";
+  /** Judges the current objects: true when ready, throws when they can never be. */
+  const settled = (objects: Map<string, Json>): boolean => {
+    const state = judge([...objects.values()]);
+    observed = state.observed;
+    if (state.failed) throw new Error(`${target.what}: ${state.failed}`);
+    return state.ready;
+  };
   try {
     const path = collectionPath(target.info, target.namespace);
-    const fieldSelector = `metadata.name=${target.name}`;
     for (;;) {
-      const list = await client.json("GET", path, { query: { fieldSelector }, signal: timeout.signal });
-      const current = list.items?.[0];
-      if (!current) {
-        if (target.goneMeansDone) return;
-        observed = "object does not exist";
-      } else {
-        const state = target.check(current);
-        observed = state.observed;
-        if (state.failed) throw new Error(`${target.what}: ${state.failed}`);
-        if (state.ready) return;
-      }
+      const list = await client.json("GET", path, { query: selector, signal: timeout.signal });
+      const objects = new Map<string, Json>((list.items ?? []).map((item: Json) => [item.metadata.name, item]));
+      if (settled(objects)) return;
       let done = false;
-      let failure: Error | undefined;
+      let failure: unknown;
       const stream = new AbortController();
       const stop = () => stream.abort();
       timeout.signal.addEventListener("abort", stop, { once: true });
       await client
-        .watch(path, { fieldSelector, resourceVersion: list.metadata?.resourceVersion, timeoutSeconds: "60" }, (event) => {
-          if (event.type === "DELETED") {
-            if (target.goneMeansDone) done = true;
-            else observed = "object was deleted";
-          } else if (event.type === "ADDED" || event.type === "MODIFIED") {
-            const state = target.check(event.object);
-            observed = state.observed;
-            if (state.failed) failure = new Error(`${target.what}: ${state.failed}`);
-            if (state.ready) done = true;
+        .watch(path, { ...selector, resourceVersion: list.metadata?.resourceVersion, timeoutSeconds: "60" }, (event) => {
+          if (event.type === "DELETED") objects.delete(event.object.metadata.name);
+          else if (event.type === "ADDED" || event.type === "MODIFIED") objects.set(event.object.metadata.name, event.object);
+          else return;
+          try {
+            done = settled(objects);
+          } catch (error) {
+            failure = error;
           }
           if (done || failure) stream.abort();
         }, stream.signal)

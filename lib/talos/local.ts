@@ -126,7 +126,12 @@ export function localHomelab(homelab: Homelab): Homelab {
       return entry.includes("/") ? `${formatIPv4(span.first)}/${entry.split("/")[1]}` : `${formatIPv4(span.first)}-${formatIPv4(span.last)}`;
     }),
   }));
-  const ingress = parseIPv4(homelab.addons.ingressNginx.address)!;
+  // Each declared entry point (ingress-nginx, the Gateway) moves with its address.
+  const moveEntry = <T extends { address: string }>(entry: T, what: string): T => {
+    const address = parseIPv4(entry.address)!;
+    return { ...entry, address: formatIPv4(move({ first: address, last: address }, what).first) };
+  };
+  const { ingressNginx, gateway } = homelab.addons;
   const addresses = localNodeAddresses(homelab);
   const { vip: _vip, ...cluster } = homelab.cluster;
   const { dhcpRange: _dhcp, ...network } = homelab.network;
@@ -146,7 +151,8 @@ export function localHomelab(homelab: Homelab): Homelab {
         pools,
         l2Advertisements: homelab.addons.metallb.l2Advertisements.map(({ nodes: _nodes, ...ad }) => ad),
       },
-      ingressNginx: { ...homelab.addons.ingressNginx, address: formatIPv4(move({ first: ingress, last: ingress }, "the ingress address").first) },
+      ...(ingressNginx && { ingressNginx: moveEntry(ingressNginx, "the ingress address") }),
+      ...(gateway && { gateway: moveEntry(gateway, "the gateway address") }),
     },
   };
 }

@@ -1,15 +1,19 @@
-// Simulated controllers: what kube-controller-manager, MetalLB and kube-webhook-certgen would do
-// to the objects hangar applies, after configurable delays. Each gate that turns true is logged
+// Simulated controllers: what kube-controller-manager, MetalLB, kube-webhook-certgen and Envoy
+// Gateway (envoy-gateway.ts) would do to the objects hangar applies, after configurable delays. Each gate that turns true is logged
 // as a GateEvent so benchmarks can measure how fast the applier reacts.
 import { performance } from "node:perf_hooks";
 import type { Engine } from "./engine.ts";
 import type { Entry } from "./store.ts";
 import { clone, type Json } from "./apply.ts";
 import { recordRevision } from "./revisions.ts";
+import { allocate, recordFailure } from "./metallb-allocator.ts";
+import { reconcileEndpoints } from "./endpoints.ts";
+import { certgenFailure, reconcileGateways } from "./envoy-gateway.ts";
 
 export type GateKind =
   | "namespace-active" | "crd-established" | "deployment-ready" | "daemonset-ready" | "job-complete"
-  | "job-deleted" | "cabundle-injected" | "webhook-serving" | "lb-ip-assigned";
+  | "job-deleted" | "job-failed" | "cabundle-injected" | "webhook-serving" | "lb-ip-assigned" | "lb-allocation-failed"
+  | "endpoints-ready" | "gatewayclass-accepted" | "gateway-programmed";
 
 /** What a test can hold shut: each simulated controller's step ("rollout": Deployments and DaemonSets). */
 export type HoldableGate = Exclude<GateKind, "deployment-ready" | "daemonset-ready" | "webhook-serving"> | "rollout";
@@ -20,9 +24,9 @@ export interface GateEvent {
   object: string;
 }
 
-export type Delays = Record<"namespaceActive" | "crdEstablished" | "rollout" | "jobComplete" | "caBundle" | "loadBalancer", number>;
+export type Delays = Record<"namespaceActive" | "crdEstablished" | "rollout" | "jobComplete" | "caBundle" | "loadBalancer" | "gateway", number>;
 
-export const defaultDelays: Delays = { namespaceActive: 5, crdEstablished: 40, rollout: 60, jobComplete: 40, caBundle: 30, loadBalancer: 30 };
+export const defaultDelays: Delays = { namespaceActive: 5, crdEstablished: 40, rollout: 60, jobComplete: 40, caBundle: 30, loadBalancer: 30, gateway: 20 };
 
 const fakeCa = Buffer.from("-----BEGIN CERTIFICATE-----\nfake CA for tests\n-----END CERTIFICATE-----\n").toString("base64");
 
@@ -104,6 +108,16 @@ export class Controllers {
     if (kind === "Job" && type === "ADDED") this.job(entry);
     if (kind === "Service" && entry.object.spec?.type === "LoadBalancer" && !entry.object.status?.loadBalancer?.ingress) this.assignAll();
     if (kind === "IPAddressPool") this.assignAll();
+    if (kind === "Deployment" || kind === "Service") this.later("endpoints-ready", 1, () => reconcileEndpoints(this.engine).forEach((service) => this.gate("endpoints-ready", { kind: "Service", metadata: { namespace: service.split("/")[0], name: service.split("/")[1] } })));
+    if (["GatewayClass", "Gateway", "Service", "Deployment"].includes(kind)) this.gateways();
+  }
+
+  private gateways(): void {
+    this.later("gateway-programmed", this.delays.gateway, () => {
+      const { accepted, programmed } = reconcileGateways(this.engine);
+      accepted.forEach((object) => this.gate("gatewayclass-accepted", object));
+      programmed.forEach((object) => this.gate("gateway-programmed", object));
+    });
   }
 
   private namespace(entry: Entry): void {
@@ -182,6 +196,15 @@ export class Controllers {
       if (!live) return;
       const namespace = live.object.metadata.namespace;
       const args: string[] = live.object.spec.template?.spec?.containers?.[0]?.args ?? [];
+      if (live.object.spec.template?.spec?.containers?.[0]?.command?.includes("certgen")) {
+        const failure = certgenFailure(this.engine, live, fakeCa);
+        if (failure) {
+          this.engine.setStatus(live, { failed: 1, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: `Job has reached the specified backoff limit (certgen: ${failure})` }] });
+          this.gate("job-failed", live.object);
+          return;
+        }
+        this.gate("cabundle-injected", { kind: "MutatingWebhookConfiguration", metadata: { name: `envoy-gateway-topology-injector.${namespace}` } });
+      }
       if (args[0] === "create") {
         const secretName = args.find((arg) => arg.startsWith("--secret-name="))?.split("=")[1];
         const secrets = this.engine.kinds.byKind("v1", "Secret")!;
@@ -208,18 +231,17 @@ export class Controllers {
     });
   }
 
-  /** MetalLB's address allocation: the requested IP if it lies in a pool, else nothing. */
+  /** MetalLB's address allocation (metallb-allocator.ts): an address, or a Warning event saying why not. */
   private assignAll(): void {
     this.later("lb-ip-assigned", this.delays.loadBalancer, () => {
-      const services = this.engine.store.all().filter((entry) => entry.kind.kind === "Service" && entry.object.spec?.type === "LoadBalancer");
-      const pools = this.engine.store.all().filter((entry) => entry.kind.kind === "IPAddressPool");
-      for (const service of services) {
-        if (service.object.status?.loadBalancer?.ingress) continue;
-        const wanted: string | undefined = service.object.metadata.annotations?.["metallb.io/loadBalancerIPs"] ?? service.object.spec.loadBalancerIP;
-        const ip = wanted ?? firstAddress(pools);
-        if (!ip || !pools.some((pool) => (pool.object.spec?.addresses ?? []).some((range: string) => inRange(ip, range)))) continue;
-        this.engine.setStatus(service, { loadBalancer: { ingress: [{ ip, ipMode: "VIP" }] } });
-        this.gate("lb-ip-assigned", service.object);
+      for (const { service, ip, failure } of allocate(this.engine)) {
+        if (ip) {
+          this.engine.setStatus(service, { loadBalancer: { ingress: [{ ip, ipMode: "VIP" }] } });
+          this.gate("lb-ip-assigned", service.object);
+        } else if (failure) {
+          recordFailure(this.engine, service, failure);
+          this.gate("lb-allocation-failed", service.object);
+        }
       }
     });
   }
@@ -232,25 +254,4 @@ export class Controllers {
 
 function established(crd: Json): boolean {
   return (crd.status?.conditions ?? []).some((c: Json) => c.type === "Established" && c.status === "True");
-}
-
-function toInt(ip: string): number {
-  return ip.split(".").reduce((value, part) => value * 256 + Number(part), 0);
-}
-
-function inRange(ip: string, range: string): boolean {
-  const value = toInt(ip);
-  if (range.includes("/")) {
-    const [base, prefix] = range.split("/");
-    const size = 2 ** (32 - Number(prefix));
-    const first = toInt(base!) - (toInt(base!) % size);
-    return value >= first && value < first + size;
-  }
-  const [from, to] = range.split("-").map((part) => toInt(part.trim()));
-  return value >= from! && value <= to!;
-}
-
-function firstAddress(pools: Entry[]): string | undefined {
-  const range: string | undefined = pools.find((pool) => pool.object.spec?.autoAssign !== false)?.object.spec.addresses?.[0];
-  return range?.split(/[/-]/)[0];
 }

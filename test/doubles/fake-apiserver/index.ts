@@ -351,9 +351,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         kind,
         namespace: scope,
         name,
-        send: (type, object) => {
-          if ([...labels].every(([key, value]) => object.metadata.labels?.[key] === value)) write({ type, object: versioned(object, kind) });
-        },
+        labels: [...labels],
+        send: (type, object) => write({ type, object: versioned(object, kind) }),
       },
       since,
     );

@@ -29,6 +29,10 @@ const builtins: [apiVersion: string, kind: string, plural: string, namespaced: b
   ["apiextensions.k8s.io/v1", "CustomResourceDefinition", "customresourcedefinitions", false],
   ["networking.k8s.io/v1", "IngressClass", "ingressclasses", false],
   ["networking.k8s.io/v1", "Ingress", "ingresses", true],
+  ["v1", "Event", "events", true],
+  ["discovery.k8s.io/v1", "EndpointSlice", "endpointslices", true],
+  ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies", false],
+  ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", false],
 ];
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {

@@ -16,6 +16,8 @@ interface Watcher {
   kind: Kind;
   namespace?: string;
   name?: string;
+  /** A label selector of key=value pairs, as in the list. */
+  labels?: string[][];
   send(type: EventType, object: Json): void;
 }
 
@@ -69,7 +71,7 @@ export class Store {
   watch(watcher: Watcher, sinceVersion: number | undefined): () => void {
     if (sinceVersion === undefined) {
       for (const entry of this.list(watcher.kind, watcher.namespace)) {
-        if (!watcher.name || entry.object.metadata.name === watcher.name) watcher.send("ADDED", entry.object);
+        if (matches(watcher, entry.kind, entry.object)) watcher.send("ADDED", entry.object);
       }
     } else {
       for (const event of this.history) {
@@ -93,6 +95,7 @@ function matches(watcher: Watcher, kind: Kind, object: Json): boolean {
     watcher.kind.group === kind.group &&
     watcher.kind.plural === kind.plural &&
     (watcher.namespace === undefined || object.metadata.namespace === watcher.namespace) &&
-    (watcher.name === undefined || object.metadata.name === watcher.name)
+    (watcher.name === undefined || object.metadata.name === watcher.name) &&
+    (watcher.labels ?? []).every(([key, value]) => object.metadata.labels?.[key!] === value)
   );
 }

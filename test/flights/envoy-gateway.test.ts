@@ -1,0 +1,138 @@
+// The envoy-gateway flight against Envoy Gateway's v1.9.0 release install.yaml: the same
+// objects; CRDs equal except for descriptions; every other object equal except for the
+// declared differences (Helm's own labels and hook annotations). Failures name object and field.
+import t from "tap";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { envoyGateway } from "../../flights/envoy-gateway/flight.ts";
+import { runFlight } from "../../lib/flight/io.ts";
+import type { Resource } from "../../lib/flight/contract.ts";
+import { expand, pack } from "../../lib/flight/compact.ts";
+import { at, byKey, key, loadUpstream, withoutDescriptions } from "../helpers/upstream.ts";
+import { fakeIO } from "../helpers/fake-io.ts";
+import { builtFlight } from "../helpers/dist.ts";
+
+const upstream = byKey(loadUpstream("envoy-gateway-install-v1.9.0.yaml"));
+const render = (raw: unknown = {}, namespace = "envoy-gateway-system") => envoyGateway.render(envoyGateway.parse(raw), { name: "envoy-gateway", namespace });
+const stages = render();
+const ours = byKey(stages.flat());
+
+/** What the release carries only because Helm rendered it; hangar leaves it out (declared in lib/compare/declared.ts). */
+function withoutHelmBookkeeping(resource: Resource): Resource {
+  const copy = structuredClone(resource);
+  const { labels, annotations } = copy.metadata;
+  if (labels) {
+    delete labels["helm.sh/chart"];
+    delete labels["app.kubernetes.io/managed-by"];
+    if (labels["app.kubernetes.io/version"] === "latest") labels["app.kubernetes.io/version"] = "v1.9.0";
+  }
+  if (annotations) {
+    delete annotations["helm.sh/hook"];
+    delete annotations["helm.sh/hook-weight"];
+    if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
+  }
+  delete copy.metadata.creationTimestamp;
+  return copy;
+}
+
+t.test("the same objects as the release install.yaml", async (t) => {
+  t.same([...ours.keys()].sort(), [...upstream.keys()].sort());
+  t.equal(stages.flat().length, 41);
+});
+
+t.test("CRDs are the release's, descriptions left out", async (t) => {
+  const crds = [...upstream.values()].filter((resource) => resource.kind === "CustomResourceDefinition");
+  t.equal(crds.length, 21, "13 Gateway API CRDs (experimental channel) and 8 of Envoy Gateway's own");
+  for (const theirs of crds) t.same(ours.get(key(theirs)), withoutDescriptions(theirs), key(theirs));
+  const gateways = ours.get("CustomResourceDefinition/_/gateways.gateway.networking.k8s.io")!;
+  t.equal(gateways.metadata.annotations?.["gateway.networking.k8s.io/bundle-version"], "v1.6.1");
+  t.equal(gateways.metadata.annotations?.["gateway.networking.k8s.io/channel"], "experimental");
+});
+
+t.test("every other object equals the release's but for Helm's labels and hooks", async (t) => {
+  for (const [name, theirs] of upstream) {
+    if (theirs.kind === "CustomResourceDefinition") continue;
+    t.same(ours.get(name), withoutHelmBookkeeping(theirs), name);
+  }
+});
+
+t.test("stages: nothing before what it needs", async (t) => {
+  const kinds = stages.map((stage) => stage.map((resource) => resource.kind));
+  t.equal(stages.length, 4);
+  t.same([...new Set(kinds[0])].sort(), ["CustomResourceDefinition", "Namespace", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+  t.ok(kinds[1]!.includes("MutatingWebhookConfiguration"), "the webhook configuration exists before certgen patches its CA");
+  t.ok(kinds[1]!.includes("ServiceAccount") && kinds[1]!.includes("ClusterRoleBinding"), "certgen's account and RBAC come first");
+  t.same(kinds[2], ["Job"], "certgen runs alone, after its RBAC");
+  t.same(kinds[3], ["Deployment"], "the controller starts once certgen wrote its Secrets");
+  const volumes = at(stages[3]![0], "spec.template.spec.volumes") as { name: string; secret?: { secretName: string } }[];
+  t.equal(volumes.find((volume) => volume.name === "certs")?.secret?.secretName, "envoy-gateway");
+});
+
+t.test("settings take effect", async (t) => {
+  const tuned = byKey(render({ logLevel: "debug", replicas: 2 }).flat());
+  const data = at(tuned.get("ConfigMap/envoy-gateway-system/envoy-gateway-config"), "data") as Record<string, string>;
+  t.match(data["envoy-gateway.yaml"], /\n {4}default: debug\n/);
+  t.equal(at(tuned.get("Deployment/envoy-gateway-system/envoy-gateway"), "spec.replicas"), 2);
+});
+
+t.test("another namespace is followed everywhere it appears", async (t) => {
+  const moved = render({}, "eg");
+  t.notMatch(JSON.stringify(moved), /envoy-gateway-system/, "no object, subject, name or selector keeps the default namespace");
+  const all = byKey(moved.flat());
+  t.ok(all.has("MutatingWebhookConfiguration/_/envoy-gateway-topology-injector.eg"));
+  t.ok(all.has("ClusterRole/_/eg-gateway-helm-certgen:eg"));
+});
+
+t.test("the compact data expands to exactly the value's JSON and shares repeated subtrees", async (t) => {
+  const shared = { x: [1, 2.5, { deep: "same subtree", quote: '{"#":0}' }], "1": true };
+  const value = { a: shared, b: [shared, shared], c: null, d: "#", e: "ü\n\"" };
+  const packed = pack(value);
+  t.equal(expand(packed), JSON.stringify(value));
+  t.ok(packed.split("\n").length > 1 && packed.length < JSON.stringify(value).length, "the repeated subtree is stored once");
+  t.throws(() => pack({ "#": 1 }), /would read as a reference/);
+});
+
+t.test("renderJson prints exactly render()'s stages without parsing the CRDs", async (t) => {
+  for (const [raw, namespace] of [[{}, "envoy-gateway-system"], [{ logLevel: "debug", replicas: 3 }, "eg"]] as const) {
+    const input = envoyGateway.parse(raw);
+    const release = { name: "envoy-gateway", namespace };
+    t.ok(envoyGateway.renderJson!(input, release) === JSON.stringify(envoyGateway.render(input, release)), `${namespace}: same text`);
+  }
+});
+
+t.test("the committed CRD data is exactly what scripts/crd-data.mjs writes from the release file", async (t) => {
+  const repo = fileURLToPath(new URL("../..", import.meta.url));
+  const committed = readFileSync(join(repo, "flights/envoy-gateway/crd-data.ts"), "utf8");
+  const source = committed.match(/^\/\/ Generated by scripts\/crd-data\.mjs from (.*); do not edit\.$/m)![1]!;
+  const out = join(t.testdir(), "crd-data.ts");
+  const run = spawnSync(process.execPath, [join(repo, "scripts/crd-data.mjs"), join(repo, "../shared/upstream/envoy-gateway-install-v1.9.0.yaml"), out, source], { encoding: "utf8" });
+  t.equal(run.status, 0, run.stderr);
+  t.ok(readFileSync(out, "utf8") === committed, "regenerated byte for byte");
+});
+
+const bad: [unknown, string][] = [
+  [{ logLevel: "loud" }, 'envoy-gateway: input.logLevel: must be one of debug, info, warn, error (got "loud")'],
+  [{ replicas: 0 }, "envoy-gateway: input.replicas: must be a whole number from 1 to 10"],
+  [{ replica: 1 }, "envoy-gateway: input.replica: is not a known field"],
+];
+for (const [raw, message] of bad) {
+  t.test(`bad input: ${message}`, async (t) => {
+    const io = fakeIO(JSON.stringify(raw));
+    t.equal(runFlight(envoyGateway, io), 1);
+    t.equal(io.stdout, "");
+    t.equal(io.stderr, `${message}\n`);
+  });
+}
+
+t.test("the built bundle prints what the in-process render returns", async (t) => {
+  const run = spawnSync(process.execPath, [builtFlight("envoy-gateway")], {
+    input: '{"logLevel":"warn"}',
+    env: { ...process.env, YOKE_RELEASE: "eg", YOKE_NAMESPACE: "eg-system" },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  t.equal(run.status, 0, run.stderr);
+  t.equal(run.stdout, JSON.stringify(render({ logLevel: "warn" }, "eg-system")) + "\n", "compact JSON: the output is mostly CRD schema");
+});
