@@ -14,16 +14,17 @@ const helmfilePath = options.helmfile ?? path.join(root, "helmfile.yaml");
 async function main() {
   const { parseHomelab } = await importDist("homelab/load.js");
   const { renderPlan } = await importPlanner();
-  const { parseHelmfile } = await importDist("compare/helmfile.js");
+  const { parseHelmfile, installedReleases } = await importDist("compare/helmfile.js");
   const { releasesFromFiles, isManifestPath } = await importDist("compare/reference.js");
   const { compareStacks, undeclared } = await importDist("compare/compare.js");
   const { formatReport } = await importDist("compare/report.js");
 
-  const helmfile = parseHelmfile(await read(helmfilePath, "helmfile state"), helmfilePath);
   const configText = await read(configPath, "declaration");
+  const { homelab } = parseHomelab(configText, configPath);
+  const helmfile = installedReleases(parseHelmfile(await read(helmfilePath, "helmfile state"), helmfilePath), homelab.addons);
 
   let start = performance.now();
-  const flights = renderPlan(parseHomelab(configText, configPath).homelab);
+  const flights = renderPlan(homelab);
   const hangarMs = performance.now() - start;
 
   start = performance.now();

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareStacks, undeclared } from "../lib/compare/compare.ts";
 import { formatReport } from "../lib/compare/report.ts";
-import { parseHelmfile } from "../lib/compare/helmfile.ts";
+import { installedReleases, parseHelmfile } from "../lib/compare/helmfile.ts";
 import { releasesFromFiles } from "../lib/compare/reference.ts";
 import { renderPlan } from "../lib/flight/plan.ts";
 import { flights as registry } from "../flights/index.ts";
@@ -19,7 +19,7 @@ import { edits, exampleText } from "./helpers/example.ts";
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const upstream = join(repo, "..", "shared", "upstream");
 const script = join(repo, "scripts", "compare.mjs");
-const helmfile = parseHelmfile(readFileSync(join(repo, "helmfile.yaml"), "utf8"), "helmfile.yaml");
+const allReleases = parseHelmfile(readFileSync(join(repo, "helmfile.yaml"), "utf8"), "helmfile.yaml");
 
 const renders = join(upstream, "helm-renders");
 const alternateRenders = join(upstream, "helm-renders-alt");
@@ -39,10 +39,11 @@ function configFile(text: string): string {
 for (const [label, reference, config] of [["example", renders, join(repo, "homelab.yaml")], ["alternate", alternateRenders, alternateConfig]] as const) {
   t.test(`the ${label} homelab differs from the chart renders only where declared, in no field`, async (t) => {
     const files = ["metallb", "ingress-nginx"].map((release) => ({ path: `${release}/manifest.yaml`, text: readFileSync(join(reference, release, "manifest.yaml"), "utf8") }));
+    const { homelab } = parseHomelab(readFileSync(config, "utf8"), config);
     const comparison = compareStacks({
-      flights: renderPlan(parseHomelab(readFileSync(config, "utf8"), config).homelab, registry),
+      flights: renderPlan(homelab, registry),
       upstream: releasesFromFiles(files, reference),
-      helmfile,
+      helmfile: installedReleases(allReleases, homelab.addons),
     });
     const context = { upstreamLabel: "reference", upstreamSource: reference, hangarMs: 0, upstreamMs: 0, flights: 3, releases: 2 };
     t.same(undeclared(comparison), [], formatReport(comparison, context));

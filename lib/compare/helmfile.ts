@@ -11,6 +11,8 @@ export interface HelmfileRelease {
   needs: string[];
   /** helm --wait for this release (release `wait`, else helmDefaults.wait). */
   wait: boolean;
+  /** Installed only when homelab.yaml declares this add-on (`installedTemplate: hasKey .StateValues.addons "KEY"`). */
+  onlyWithAddon?: string;
 }
 
 export class HelmfileError extends Error {
@@ -24,7 +26,11 @@ interface RawRelease {
   version?: unknown;
   needs?: unknown;
   wait?: unknown;
+  installedTemplate?: unknown;
 }
+
+// The one installedTemplate form helmfile.yaml uses; helmfile renders it with the state values.
+const addonCondition = /^\{\{ hasKey \.StateValues\.addons "([A-Za-z]+)" \}\}$/;
 
 export function parseHelmfile(text: string, source: string): HelmfileRelease[] {
   const parts = parseAllDocuments(text).map((doc, index) => {
@@ -37,6 +43,11 @@ export function parseHelmfile(text: string, source: string): HelmfileRelease[] {
     if (typeof raw.name !== "string" || typeof raw.chart !== "string") {
       throw new HelmfileError(`${source}: releases[${index}]: name and chart are required`);
     }
+    let onlyWithAddon: string | undefined;
+    if (raw.installedTemplate !== undefined) {
+      onlyWithAddon = addonCondition.exec(String(raw.installedTemplate))?.[1];
+      if (!onlyWithAddon) throw new HelmfileError(`${source}: releases[${index}].installedTemplate: only '{{ hasKey .StateValues.addons "NAME" }}' is understood here`);
+    }
     return {
       name: raw.name,
       namespace: typeof raw.namespace === "string" ? raw.namespace : "default",
@@ -44,6 +55,12 @@ export function parseHelmfile(text: string, source: string): HelmfileRelease[] {
       ...(raw.version !== undefined && { version: String(raw.version) }),
       needs: (Array.isArray(raw.needs) ? raw.needs : []).map((need) => String(need).split("/").pop()!),
       wait: typeof raw.wait === "boolean" ? raw.wait : defaultWait,
+      ...(onlyWithAddon !== undefined && { onlyWithAddon }),
     };
   });
+}
+
+/** The releases helmfile installs for a declaration: those whose add-on it declares, and the rest. */
+export function installedReleases(releases: readonly HelmfileRelease[], addons: object): HelmfileRelease[] {
+  return releases.filter((release) => release.onlyWithAddon === undefined || release.onlyWithAddon in addons);
 }

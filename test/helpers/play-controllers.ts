@@ -1,7 +1,9 @@
 // The controllers a real cluster runs, played by the test against a real API server that has
 // none: it watches what the applier creates and writes the status a controller would (rollouts
-// done, Jobs complete, the LoadBalancer address MetalLB would assign, webhook CAs injected).
-// Every write goes through the status subresource or a patch, as the real controllers do.
+// done, Jobs complete, the LoadBalancer address MetalLB would assign, webhook CAs injected, the
+// EndpointSlices of Services whose pods are ready). Every write goes through the status
+// subresource or a patch, as the real controllers do. Endpoint addresses are TEST-NET-1 data:
+// the test server sends its cluster connections to a dead socket (real-apiserver.ts).
 import { KubeClient, type Json } from "../../lib/kube/client.ts";
 import { requestedAddress } from "../../lib/kube/readiness.ts";
 
@@ -23,6 +25,8 @@ export class ControllerPlayer {
   readonly writes: PlayedWrite[] = [];
   private readonly abort = new AbortController();
   private readonly running: Promise<void>[] = [];
+  /** Endpoint addresses handed out so far (192.0.2.N). */
+  private addresses = 0;
 
   constructor(private readonly client: KubeClient, private readonly options: { assignAddresses: boolean } = { assignAddresses: true }) {}
 
@@ -31,7 +35,7 @@ export class ControllerPlayer {
       { path: "/apis/apps/v1/deployments", play: (o) => this.rollout(o, "deployments") },
       { path: "/apis/apps/v1/daemonsets", play: (o) => this.rollout(o, "daemonsets") },
       { path: "/apis/batch/v1/jobs", play: (o) => this.complete(o) },
-      { path: "/api/v1/services", play: (o) => this.assign(o) },
+      { path: "/api/v1/services", play: async (o) => (await this.assign(o)) || (await this.endpoints(o.metadata.namespace)) },
       { path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", play: (o) => this.inject(o, "validatingwebhookconfigurations") },
     ];
     for (const { path, play } of watched) this.running.push(this.loop(path, play));
@@ -94,7 +98,38 @@ export class ControllerPlayer {
       observedGeneration: generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas,
       conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: now(), lastTransitionTime: now() }],
     });
+    await this.endpoints(object.metadata.namespace);
     return true;
+  }
+
+  /** The EndpointSlice controller: a ready endpoint for each Service whose selector picks a rolled-out Deployment's pods. */
+  private async endpoints(namespace: string): Promise<boolean> {
+    const signal = this.abort.signal;
+    const [deployments, services, slices] = await Promise.all(
+      [`/apis/apps/v1/namespaces/${namespace}/deployments`, `/api/v1/namespaces/${namespace}/services`, `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`].map((path) => this.client.json("GET", path, { signal })),
+    );
+    const podLabels: Record<string, string>[] = deployments.items.filter((d: Json) => (d.status?.availableReplicas ?? 0) > 0).map((d: Json) => d.spec.template.metadata?.labels ?? {});
+    const served = new Set(slices.items.map((slice: Json) => slice.metadata.labels?.["kubernetes.io/service-name"]));
+    let wrote = false;
+    for (const service of services.items) {
+      const selector: Record<string, string> | undefined = service.spec.selector;
+      if (!selector || served.has(service.metadata.name)) continue;
+      if (!podLabels.some((labels) => Object.entries(selector).every(([key, value]) => labels[key] === value))) continue;
+      this.addresses += 1;
+      await this.client.json("POST", `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, {
+        signal,
+        body: JSON.stringify({
+          apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
+          metadata: { name: `${service.metadata.name}-played`, namespace, labels: { "kubernetes.io/service-name": service.metadata.name } },
+          addressType: "IPv4",
+          endpoints: [{ addresses: [`192.0.2.${this.addresses}`], conditions: { ready: true } }],
+          ports: (service.spec.ports ?? []).map((port: Json) => ({ name: port.name ?? "", port: typeof port.targetPort === "number" ? port.targetPort : port.port, protocol: port.protocol ?? "TCP" })),
+        }),
+      });
+      this.writes.push({ kind: "EndpointSlice", name: `${namespace}/${service.metadata.name}-played` });
+      wrote = true;
+    }
+    return wrote;
   }
 
   private async complete(job: Json): Promise<boolean> {

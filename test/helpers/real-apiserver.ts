@@ -26,6 +26,8 @@ export interface RealApiServer {
   kubeconfig: string;
   /** Another admin, for the played controllers, whose requests stay out of the audit log. */
   controllersKubeconfig: string;
+  /** The server's self-signed certificate (PEM), a CA any test may hand out. */
+  caFile: string;
   /** Every request completed so far, oldest first (the server's own audit log). */
   audit(): AuditEvent[];
   close(): Promise<void>;
@@ -132,6 +134,20 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     const controllersToken = randomBytes(24).toString("hex");
     writeFileSync(join(dir, "tokens.csv"), `${token},${user},1,system:masters\n${controllersToken},${controllersUser},2,system:masters\n`, { mode: 0o600 });
     writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy);
+    // Every connection the server makes into the cluster (webhooks, aggregated APIs) goes to a
+    // Unix socket nobody listens on: whatever addresses the tests' Services and endpoints hold,
+    // the server never dials one of them.
+    writeFileSync(join(dir, "egress.yaml"), [
+      "apiVersion: apiserver.k8s.io/v1beta1",
+      "kind: EgressSelectorConfiguration",
+      "egressSelections:",
+      "  - name: cluster",
+      "    connection:",
+      "      proxyProtocol: HTTPConnect",
+      "      transport:",
+      `        uds: { udsName: ${join(dir, "no-cluster-network.sock")} }`,
+      "",
+    ].join("\n"));
 
     const apiserverLog = join(dir, "kube-apiserver.log");
     const certDir = join(dir, "certs");
@@ -149,9 +165,10 @@ export async function startRealApiServer(): Promise<RealApiServer> {
       "--service-cluster-ip-range=10.96.0.0/16",
       // Nothing here runs endpoints: without these the server would try to publish itself.
       "--endpoint-reconciler-type=none",
-      // Webhooks resolve through Endpoints, and there are none: the server never dials a
-      // Service's cluster IP (nothing listens there, and only loopback may be contacted).
+      // Webhooks resolve through EndpointSlices rather than a Service's cluster IP, and every
+      // such connection goes to the dead socket above.
       "--enable-aggregator-routing=true",
+      `--egress-selector-config-file=${join(dir, "egress.yaml")}`,
       `--audit-policy-file=${join(dir, "audit-policy.yaml")}`,
       `--audit-log-path=${join(dir, "audit.log")}`,
       "--audit-log-mode=blocking",
@@ -191,7 +208,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
       return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as AuditEvent & { stage: string })
         .filter((event) => event.stage === "ResponseComplete" || event.stage === "Panic");
     };
-    return { url, kubeconfig, controllersKubeconfig, audit, close };
+    return { url, kubeconfig, controllersKubeconfig, caFile, audit, close };
   } catch (error) {
     await close();
     throw error;
