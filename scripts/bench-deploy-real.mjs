@@ -90,4 +90,4 @@ const peer = await withServer(async (server) => {
   return { wall, requests: events.length };
 });
 
-console.log(`ratio hangar / kubectl: time ${(hangar.wall / peer.wall).toFixed(2)}, requests ${(hangar.requests / peer.requests).toFixed(2)}`);
+console.log(`ratio kubectl / hangar: time ${(peer.wall / hangar.wall).toFixed(2)}x, requests ${(peer.requests / hangar.requests).toFixed(2)}x (hangar also dry-runs every stage and records a revision per flight)`);

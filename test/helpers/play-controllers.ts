@@ -4,6 +4,7 @@
 // EndpointSlices of Services whose pods are ready). Every write goes through the status
 // subresource or a patch, as the real controllers do. Endpoint addresses are TEST-NET-1 data:
 // the test server sends its cluster connections to a dead socket (real-apiserver.ts).
+import { setMaxListeners } from "node:events";
 import { KubeClient, type Json } from "../../lib/kube/client.ts";
 import { requestedAddress } from "../../lib/kube/readiness.ts";
 
@@ -31,6 +32,8 @@ export class ControllerPlayer {
   constructor(private readonly client: KubeClient, private readonly options: { assignAddresses: boolean } = { assignAddresses: true }) {}
 
   start(): this {
+    // Every watch and request of the player listens to the one signal.
+    setMaxListeners(0, this.abort.signal);
     const watched: Watched[] = [
       { path: "/apis/apps/v1/deployments", play: (o) => this.rollout(o, "deployments") },
       { path: "/apis/apps/v1/daemonsets", play: (o) => this.rollout(o, "daemonsets") },
