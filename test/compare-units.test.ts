@@ -5,7 +5,6 @@ import { readFileSync } from "node:fs";
 import type { Resource } from "../lib/flight/contract.ts";
 import { parseManifests } from "../lib/compare/manifests.ts";
 import { withoutBookkeeping } from "../lib/compare/bookkeeping.ts";
-import { factsOf } from "../lib/compare/facts.ts";
 import { impactOf } from "../lib/compare/impact.ts";
 import { diffFacts, diffObjects } from "../lib/compare/differ.ts";
 import { placed, refOf } from "../lib/compare/objects.ts";

@@ -16,7 +16,7 @@ t.test("deploy.mjs deploys, says where the ingress answers, and a re-run changes
   t.teardown(() => server.close());
   const env = { ...process.env, FORCE_COLOR: "0" };
   const first = await run(process.execPath, [script, "--kubeconfig", kubeconfig, "--config", examplePath], { env });
-  t.match(first.stdout, "ingress-nginx: ingress answers on http://10.0.0.3/");
+  t.match(first.stdout, "ingress-nginx: entry point answers on http://10.0.0.3/");
   t.match(first.stdout, /metallb\s+26 created in [\d.]+s, new revision recorded/);
   t.match(first.stdout, /^metallb: waiting for Deployment\/metallb-system\/metallb-controller$/m, "piped: waits are plain lines too");
   t.notMatch(first.stdout, /\x1b\[/, "no colour or cursor movement when piped");

@@ -53,7 +53,7 @@ export function progressReporter(output: Output): (event: DeployEvent) => void {
         line(`  ${event.resource}\n${event.text.replace(/^ {2}([+-])/gm, (_, sign: string) => `  ${paint(sign === "+" ? "green" : "red", sign)}`)}`);
         break;
       case "url":
-        line(`${event.flight}: ingress answers on ${paint("green", event.url)}`);
+        line(`${event.flight}: entry point answers on ${paint("green", event.url)}`);
         break;
     }
   };
