@@ -42,7 +42,7 @@ for (const tool of args.length > 0 ? args : Object.keys(versions)) {
   const path = join(cache, `${tool}-${version}`);
   if (!existsSync(path)) {
     const started = Date.now();
-    console.error(`tools: building ${tool} ${version} (first time only; Kubernetes takes several minutes)`);
+    console.error(`tools: building ${tool} ${version} (once per version; all the tools together take 5 to 10 minutes the first time)`);
     // Built under a temporary name so an interrupted build never leaves a half-written tool.
     const partial = `${path}.partial-${process.pid}`;
     // go build is silent for minutes on a cold cache: say it is still working.
