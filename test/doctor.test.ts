@@ -3,6 +3,7 @@
 import t from "tap";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLan, netnsUnavailable, type Lan } from "./helpers/netns.ts";
@@ -44,7 +45,9 @@ class NotFound(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args): pass
 api = socket.socket(); api.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); api.bind(("0.0.0.0", 6443)); api.listen()
 threading.Thread(target=lambda: [api.accept()[0].close() for _ in iter(int, 1)], daemon=True).start()
-http.server.ThreadingHTTPServer(("0.0.0.0", 80), NotFound).serve_forever()
+server = http.server.ThreadingHTTPServer(("0.0.0.0", 80), NotFound)
+print("listening", flush=True)
+server.serve_forever()
 `;
 
 t.test("pure parts: arp-scan output, verdicts and changes", async (t) => {
@@ -71,13 +74,10 @@ t.test("on a LAN of network namespaces", { skip }, async (t) => {
     lan.destroy();
   });
   const nodeMac = lan.addHost("node", ["192.0.2.2/24", "192.0.2.3/32"]);
-  children.push(spawn("ip", ["netns", "exec", `${lan.probe.replace(/-probe$/, "")}-node`, "python3", "-c", services], { stdio: "ignore" }));
-  // Until the node's HTTP and API ports accept connections from the LAN (however long a busy machine takes).
-  const listening = "import socket\nfor port in (80, 6443): socket.create_connection(('192.0.2.2', port), 1).close()";
-  for (let attempt = 0; spawnSync("ip", ["netns", "exec", lan.probe, "python3", "-c", listening]).status !== 0; attempt++) {
-    if (attempt > 600) throw new Error("the node's services never started listening");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const node = spawn("ip", ["netns", "exec", `${lan.probe.replace(/-probe$/, "")}-node`, "python3", "-c", services], { stdio: ["ignore", "pipe", "ignore"] });
+  children.push(node);
+  // The node says when both ports are bound, however long a busy machine takes.
+  await printed(node.stdout!, "listening");
   const dir = t.testdir();
   const config = join(dir, "homelab.yaml");
   const run = (...args: string[]) =>
@@ -112,9 +112,11 @@ t.test("on a LAN of network namespaces", { skip }, async (t) => {
     writeFileSync(config, declaration(nodeMac, "192.0.2.3"));
     const watching = spawn("ip", ["netns", "exec", lan.probe, process.execPath, doctor, "--config", config, "--interface", "br0", "--watch", "--count", "3", "--interval", "2"], { env: { ...process.env, FORCE_COLOR: "0" } });
     children.push(watching);
+    // The first round has ended once the API check is printed; the thief appears before the next.
+    const firstRound = printed(watching.stdout, "accepts connections");
     let output = "";
     watching.stdout.on("data", (chunk) => (output += chunk));
-    while (!output.includes("accepts connections")) await new Promise((resolve) => setTimeout(resolve, 50));
+    await firstRound;
     const thermostatMac = lan.addHost("thief", ["192.0.2.3/24"]);
     const code = await new Promise((resolve) => watching.on("exit", resolve));
     t.equal(code, 1);
@@ -138,3 +140,18 @@ t.test("node MACs from talosctl's link list", async (t) => {
   t.equal(linkMac(output, "flannel.1"), "aa:aa:aa:aa:aa:aa");
   t.equal(linkMac("", "enp1s0"), undefined);
 });
+
+/** Resolves once the stream has printed `text` (events, not polling). */
+function printed(stream: Readable, text: string): Promise<void> {
+  let seen = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      seen += chunk;
+      if (!seen.includes(text)) return;
+      stream.off("data", onData);
+      resolve();
+    };
+    stream.on("data", onData);
+    stream.once("end", () => (seen.includes(text) ? undefined : reject(new Error(`the process ended without printing ${JSON.stringify(text)}`))));
+  });
+}
