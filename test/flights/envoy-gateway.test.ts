@@ -7,11 +7,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { envoyGateway } from "../../flights/envoy-gateway/flight.ts";
-import { runFlight } from "../../lib/flight/io.ts";
 import type { Resource } from "../../lib/flight/contract.ts";
 import { expand, pack } from "../../lib/flight/compact.ts";
 import { at, byKey, key, loadUpstream, withoutDescriptions } from "../helpers/upstream.ts";
-import { fakeIO } from "../helpers/fake-io.ts";
+import { rejectsBadInput } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
 
 const upstream = byKey(loadUpstream("envoy-gateway-install-v1.9.0.yaml"));
@@ -117,14 +116,7 @@ const bad: [unknown, string][] = [
   [{ replicas: 0 }, "envoy-gateway: input.replicas: must be a whole number from 1 to 10"],
   [{ replica: 1 }, "envoy-gateway: input.replica: is not a known field"],
 ];
-for (const [raw, message] of bad) {
-  t.test(`bad input: ${message}`, async (t) => {
-    const io = fakeIO(JSON.stringify(raw));
-    t.equal(runFlight(envoyGateway, io), 1);
-    t.equal(io.stdout, "");
-    t.equal(io.stderr, `${message}\n`);
-  });
-}
+rejectsBadInput(t, envoyGateway, bad);
 
 t.test("the built bundle prints what the in-process render returns", async (t) => {
   const run = spawnSync(process.execPath, [builtFlight("envoy-gateway")], {

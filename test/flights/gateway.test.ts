@@ -9,8 +9,7 @@ import { ingressNginxInputFrom } from "../../flights/ingress-nginx/from-homelab.
 import { parseHomelab } from "../../lib/homelab/load.ts";
 import { undeclaredFlights } from "../../lib/flight/plan.ts";
 import { flights } from "../../flights/index.ts";
-import { runFlight } from "../../lib/flight/io.ts";
-import { fakeIO } from "../helpers/fake-io.ts";
+import { rejectsBadInput } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
 import { exampleText } from "../helpers/example.ts";
 
@@ -56,14 +55,7 @@ const bad: [unknown, string][] = [
   [{ address: "10.0.0.4", addressPool: "LAN" }, 'gateway: input.addressPool: must be a DNS-1123 label (got "LAN")'],
   [{ address: "10.0.0.4", addresses: ["10.0.0.4"] }, "gateway: input.addresses: is not a known field"],
 ];
-for (const [raw, message] of bad) {
-  t.test(`bad input: ${message}`, async (t) => {
-    const io = fakeIO(JSON.stringify(raw));
-    t.equal(runFlight(gateway, io), 1);
-    t.equal(io.stdout, "");
-    t.equal(io.stderr, `${message}\n`);
-  });
-}
+rejectsBadInput(t, gateway, bad);
 
 t.test("the built bundle prints what the in-process render returns", async (t) => {
   const input = { address: "10.0.0.4", addressPool: "lan" };

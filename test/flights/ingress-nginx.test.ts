@@ -5,10 +5,9 @@ import t from "tap";
 import { spawnSync } from "node:child_process";
 import { ingressNginx } from "../../flights/ingress-nginx/flight.ts";
 import type { IngressNginxInput } from "../../flights/ingress-nginx/input.ts";
-import { runFlight } from "../../lib/flight/io.ts";
 import type { Resource } from "../../lib/flight/contract.ts";
 import { at, byKey, loadUpstream } from "../helpers/upstream.ts";
-import { fakeIO } from "../helpers/fake-io.ts";
+import { rejectsBadInput } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
 
 const base = { loadBalancerIP: "10.0.0.3", addressPool: "lan", ingressClass: { name: "nginx", default: true } };
@@ -97,14 +96,7 @@ const bad: [unknown, string][] = [
   [{ ...base, ingressClass: { name: "Nginx" } }, 'ingress-nginx: input.ingressClass.name: must be a DNS-1123 label (got "Nginx")'],
 ];
 const notice = "ingress-nginx: ingress-nginx was retired upstream in March 2026 and gets no security fixes any more; plan a move to a Gateway API controller\n";
-for (const [raw, message] of bad) {
-  t.test(`bad input: ${message}`, async (t) => {
-    const io = fakeIO(JSON.stringify(raw));
-    t.equal(runFlight(ingressNginx, io), 1);
-    t.equal(io.stdout, "");
-    t.equal(io.stderr, `${notice}${message}\n`);
-  });
-}
+rejectsBadInput(t, ingressNginx, bad, notice);
 
 t.test("the built bundle prints the render on stdout and the retirement notice on stderr", async (t) => {
   const run = spawnSync(process.execPath, [builtFlight("ingress-nginx"), "ingress"], { input: JSON.stringify(base), encoding: "utf8" });

@@ -7,11 +7,10 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { Ajv } from "ajv";
 import { metallbPool } from "../../flights/metallb-pool/flight.ts";
-import { runFlight } from "../../lib/flight/io.ts";
 import { metallbPoolInputFrom } from "../../flights/metallb-pool/from-homelab.ts";
 import { parseHomelab } from "../../lib/homelab/load.ts";
 import { exampleText } from "../helpers/example.ts";
-import { fakeIO } from "../helpers/fake-io.ts";
+import { rejectsBadInput } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
 
 const input = metallbPoolInputFrom(parseHomelab(exampleText, "homelab.yaml").homelab);
@@ -55,14 +54,7 @@ const bad: [unknown, string][] = [
   [{ pools: [{ name: "lan", addresses: ["10.0.0.3/32"], autoAssign: "yes" }] }, "metallb-pool: input.pools[0].autoAssign: must be true or false"],
   [{ pools: [{ name: "lan", addresses: ["10.0.0.3/32"] }], l2Advertisements: [{ name: "lan", nodes: ["x"] }] }, "metallb-pool: input.l2Advertisements[0].nodes: is not a known field"],
 ];
-for (const [raw, message] of bad) {
-  t.test(`bad input: ${message}`, async (t) => {
-    const io = fakeIO(JSON.stringify(raw));
-    t.equal(runFlight(metallbPool, io), 1);
-    t.equal(io.stdout, "");
-    t.equal(io.stderr, `${message}\n`);
-  });
-}
+rejectsBadInput(t, metallbPool, bad);
 
 t.test("the built bundle prints exactly the in-process render", async (t) => {
   const run = spawnSync(process.execPath, [builtFlight("metallb-pool"), "pools"], {

@@ -4,10 +4,9 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
 import { metallb } from "../../flights/metallb/flight.ts";
-import { runFlight } from "../../lib/flight/io.ts";
 import type { Resource } from "../../lib/flight/contract.ts";
 import { at, byKey, key, loadUpstream, withoutDescriptions } from "../helpers/upstream.ts";
-import { fakeIO } from "../helpers/fake-io.ts";
+import { rejectsBadInput } from "../helpers/fake-io.ts";
 import { builtFlight } from "../helpers/dist.ts";
 
 const upstream = byKey(loadUpstream("helm-renders/metallb/manifest.yaml"));
@@ -127,14 +126,7 @@ const bad: [unknown, string][] = [
   [{ speaker: { tolerations: [{ tolerationSeconds: -1 }] } }, "metallb: input.speaker.tolerations[0].tolerationSeconds: must be a whole number of at least 0"],
   [[], "metallb: input must be a JSON object"],
 ];
-for (const [raw, message] of bad) {
-  t.test(`bad input: ${message}`, async (t) => {
-    const io = fakeIO(JSON.stringify(raw));
-    t.equal(runFlight(metallb, io), 1);
-    t.equal(io.stdout, "");
-    t.equal(io.stderr, `${message}\n`);
-  });
-}
+rejectsBadInput(t, metallb, bad);
 
 t.test("the built bundle prints what the in-process render returns", async (t) => {
   const run = spawnSync(process.execPath, [builtFlight("metallb")], {

@@ -1,5 +1,7 @@
 // An in-memory FlightIO, to run a flight's entry logic exactly as its host would.
-import type { FlightIO } from "../../lib/flight/io.ts";
+import type { Test } from "tap";
+import type { Flight } from "../../lib/flight/contract.ts";
+import { runFlight, type FlightIO } from "../../lib/flight/io.ts";
 
 export interface CapturedIO extends FlightIO {
   stdout: string;
@@ -17,4 +19,16 @@ export function fakeIO(stdin: string, env: Record<string, string> = {}, argv0?: 
     writeStderr: (text) => void (io.stderr += text),
   };
   return io;
+}
+
+/** One test per bad input: exit 1, nothing on stdout, exactly the expected line on stderr (after the flight's notices). */
+export function rejectsBadInput(t: Test, flight: Flight<any>, cases: readonly (readonly [unknown, string])[], notices = ""): void {
+  for (const [raw, message] of cases) {
+    t.test(`bad input: ${message}`, async (t) => {
+      const io = fakeIO(JSON.stringify(raw));
+      t.equal(runFlight(flight, io), 1);
+      t.equal(io.stdout, "");
+      t.equal(io.stderr, `${notices}${message}\n`);
+    });
+  }
 }
