@@ -83,6 +83,24 @@ function checkAll(t: Test, patches: PatchSet, contract: "v1.13" | "v1.14" = "v1.
   return { files, parsed };
 }
 
+/** The example node's hostname and link documents: the same under every contract. */
+const exampleNodeNetwork = [
+  "---",
+  "apiVersion: v1alpha1",
+  "kind: HostnameConfig",
+  "hostname: home-01-cp-0",
+  "auto: off",
+  "---",
+  "apiVersion: v1alpha1",
+  "kind: LinkConfig",
+  "name: enp1s0",
+  "addresses:",
+  "  - address: 10.0.0.2/24",
+  "routes:",
+  "  - gateway: 10.0.0.1",
+  "",
+];
+
 t.test("example (Talos v1.14.7, v1.14 contract): the single-node presets in KubeNodeConfig, the install in UnattendedInstallConfig", async (t) => {
   const homelab = exampleHomelab();
   const { files, parsed } = checkAll(t, talosPatches(homelab), "v1.14");
@@ -115,20 +133,7 @@ t.test("example (Talos v1.14.7, v1.14 contract): the single-node presets in Kube
       "provisioning:",
       "  diskSelector:",
       '    match: disk.dev_path == "/dev/nvme0n1"',
-      "---",
-      "apiVersion: v1alpha1",
-      "kind: HostnameConfig",
-      "hostname: home-01-cp-0",
-      "auto: off",
-      "---",
-      "apiVersion: v1alpha1",
-      "kind: LinkConfig",
-      "name: enp1s0",
-      "addresses:",
-      "  - address: 10.0.0.2/24",
-      "routes:",
-      "  - gateway: 10.0.0.1",
-      "",
+      ...exampleNodeNetwork,
     ].join("\n"),
     "no v1alpha1 fragment at all: machine.install would conflict with UnattendedInstallConfig",
   );
@@ -153,20 +158,7 @@ t.test("example on the v1.13 contract (a cluster first installed with 1.13): tod
       "  install:",
       "    disk: /dev/nvme0n1",
       `    image: factory.talos.dev/metal-installer/${schematic.id}:v1.14.7`,
-      "---",
-      "apiVersion: v1alpha1",
-      "kind: HostnameConfig",
-      "hostname: home-01-cp-0",
-      "auto: off",
-      "---",
-      "apiVersion: v1alpha1",
-      "kind: LinkConfig",
-      "name: enp1s0",
-      "addresses:",
-      "  - address: 10.0.0.2/24",
-      "routes:",
-      "  - gateway: 10.0.0.1",
-      "",
+      ...exampleNodeNetwork,
     ].join("\n"),
   );
   t.notMatch(files["home-01-cp-0"], /network:\s*\n\s*hostname/, "no legacy machine.network.hostname (collides with HostnameConfig)");
