@@ -1,16 +1,9 @@
 // Accounts and permissions: the controller (cluster-wide reads and status writes, and in its own
 // namespace the Envoy infrastructure it creates and its leader election) and the certgen Job.
 import type { Resource } from "../../lib/flight/contract.ts";
+import { rule, type Rule } from "../../lib/flight/rbac.ts";
 import { labels, prefix } from "./meta.ts";
 
-type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
-
-const rule = (apiGroup: string, resources: string[], verbs: string[], resourceNames?: string[]): Rule => ({
-  apiGroups: [apiGroup],
-  resources,
-  ...(resourceNames && { resourceNames }),
-  verbs,
-});
 const read = ["get", "list", "watch"];
 const manage = ["create", "get", "list", "delete", "deletecollection", "patch", "watch"];
 const envoyPolicies = ["envoyproxies", "envoypatchpolicies", "clienttrafficpolicies", "backendtrafficpolicies", "securitypolicies", "envoyextensionpolicies", "backends"];

@@ -1,16 +1,9 @@
 // Accounts and permissions of the controller and of the certificate jobs.
 import type { Resource } from "../../lib/flight/contract.ts";
+import { rule, type Rule } from "../../lib/flight/rbac.ts";
 import { labels, type Component } from "./meta.ts";
 
-type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
-
 const watch = ["get", "list", "watch"];
-const rule = (apiGroup: string, resources: string[], verbs: string[], resourceNames?: string[]): Rule => ({
-  apiGroups: [apiGroup],
-  ...(resourceNames && { resourceNames }),
-  resources,
-  verbs,
-});
 
 const controllerRole: Rule[] = [
   rule("", ["namespaces"], ["get"]),

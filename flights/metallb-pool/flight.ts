@@ -1,10 +1,9 @@
 // The MetalLB address pools and L2 advertisements of the homelab. Needs the metallb flight:
 // these objects go through MetalLB's validating webhook, which must be serving first.
 import { InputError, type Flight, type Resource, type Stages } from "../../lib/flight/contract.ts";
-import { Fields } from "../../lib/flight/fields.ts";
+import { Fields, formats } from "../../lib/flight/fields.ts";
 import { advertisementProblems, poolProblems, type ItemProblem } from "../../lib/homelab/rules.ts";
 
-const dns1123 = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, describe: "a DNS-1123 label" };
 // Kubernetes label values (a node's hostname, here): at most 63 characters of [A-Za-z0-9_.-],
 // starting and ending with a letter or digit.
 const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
@@ -35,7 +34,7 @@ function parse(raw: unknown): MetallbPoolInput {
     pools: root.objects(
       "pools",
       (pool) => ({
-        name: pool.string("name", dns1123),
+        name: pool.string("name", formats.dns1123Label),
         addresses: pool.strings("addresses", 1, {
           pattern: /^[0-9.]+(\/\d{1,2}|-[0-9.]+)$/,
           describe: "a CIDR like 10.0.0.3/32 or a range like 10.0.0.3-10.0.0.5",
@@ -46,8 +45,8 @@ function parse(raw: unknown): MetallbPoolInput {
       1,
     ),
     l2Advertisements: root.objects("l2Advertisements", (ad) => ({
-      name: ad.string("name", dns1123),
-      ipAddressPools: ad.strings("ipAddressPools", 0, dns1123),
+      name: ad.string("name", formats.dns1123Label),
+      ipAddressPools: ad.strings("ipAddressPools", 0, formats.dns1123Label),
       nodeSelectors: ad.objects("nodeSelectors", (selector) => {
         const labels = selector.stringMap("matchLabels");
         for (const [key, value] of Object.entries(labels)) {

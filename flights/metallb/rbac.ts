@@ -1,18 +1,11 @@
 // Service accounts, roles and bindings of the controller and the speaker, rule for rule as the
 // chart renders them: rules are an atomic list, so another order would be a change on takeover.
 import type { Resource } from "../../lib/flight/contract.ts";
+import { rule, type Rule } from "../../lib/flight/rbac.ts";
 import { fullname, labels, names, type Component } from "./meta.ts";
-
-type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 
 const read = ["get", "list", "watch"];
 const all = ["create", "delete", "get", "list", "patch", "update", "watch"];
-const rule = (apiGroup: string, resources: string[], verbs: string[], resourceNames?: string[]): Rule => ({
-  apiGroups: [apiGroup],
-  resources,
-  ...(resourceNames && { resourceNames }),
-  verbs,
-});
 /** The authentication and authorization checks the metrics endpoints make. */
 const reviews = [rule("authentication.k8s.io", ["tokenreviews"], ["create"]), rule("authorization.k8s.io", ["subjectaccessreviews"], ["create"])];
 

@@ -34,12 +34,8 @@ export function parseCommandLine(name: string, argv: readonly string[], options:
   const streams = options.streams ?? processStreams;
   const invokedAs = options.invokedAs ?? `hangar ${name}`;
   const program = buildCommand(spec, invokedAs, options.version, streams);
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return { ok: false, exitCode: error.exitCode === 0 ? 0 : usageExitCode };
-    throw error;
-  }
+  const refused = parseOrRefuse(program, argv);
+  if (refused) return refused;
   const parsed = program.opts();
   for (const rule of spec.rules ?? []) {
     const problem = rule(parsed);
@@ -49,6 +45,17 @@ export function parseCommandLine(name: string, argv: readonly string[], options:
     }
   }
   return { ok: true, options: parsed };
+}
+
+/** commander ends help, version and misuse by throwing: those become an exit code (0, or 2 for misuse). */
+function parseOrRefuse(program: Command, argv: readonly string[]): { ok: false; exitCode: number } | undefined {
+  try {
+    program.parse([...argv], { from: "user" });
+    return undefined;
+  } catch (error) {
+    if (error instanceof CommanderError) return { ok: false, exitCode: error.exitCode === 0 ? 0 : usageExitCode };
+    throw error;
+  }
 }
 
 /** The script-side wrapper: parsed options, or the process ends here with the right code. */
@@ -170,12 +177,8 @@ export function parseSubcommand(argv: readonly string[], options: ProgramOptions
     streams.stderr(program.helpInformation());
     return { ok: false, exitCode: usageExitCode };
   }
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return { ok: false, exitCode: error.exitCode === 0 ? 0 : usageExitCode };
-    throw error;
-  }
+  const refused = parseOrRefuse(program, argv);
+  if (refused) return refused;
   if (!chosen) return { ok: false, exitCode: usageExitCode };
   return { ok: true, ...chosen };
 }

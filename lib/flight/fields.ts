@@ -150,3 +150,10 @@ function rangeText(min: number, max: number): string {
   if (max < Infinity) return ` of at most ${max}`;
   return "";
 }
+
+/** String rules flights' inputs share (the API's own formats). */
+export const formats = {
+  ipv4: { pattern: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, describe: "an IPv4 address" },
+  dns1123Label: { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, describe: "a DNS-1123 label" },
+  dns1123Subdomain: { pattern: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, describe: "a DNS-1123 subdomain" },
+} as const;
