@@ -7,20 +7,16 @@ import { connect } from "node:net";
 import { chalk, fs, path, $ } from "zx";
 import { importDist } from "./flights.mjs";
 import { commandLine } from "./cli.mjs";
-import { stateDirFor } from "./talos.mjs";
+import { loadDeclaration, stateDirFor } from "./talos.mjs";
 
 $.verbose = false;
 const options = await commandLine("doctor");
 
 async function main() {
   const config = options.config;
-  const { parseHomelab } = await importDist("homelab/load.js");
   const { parseArpScan, arpScanArgs } = await importDist("net/arp-scan.js");
   const { probeTargets, diagnose, changes } = await importDist("net/diagnose.js");
-  const text = await fs.readFile(config, "utf8").catch((err) => {
-    throw new Error(`${config}: cannot read the declaration (${err.code ?? err.message})`);
-  });
-  const { homelab } = parseHomelab(text, config);
+  const homelab = await loadDeclaration(config);
   const declaredMacs = await withTalosMacs(homelab, config);
   const targets = probeTargets({ ...homelab, nodes: homelab.nodes.map((node) => ({ ...node, mac: declaredMacs.get(node.name) })) });
   const nodeMacs = new Set(declaredMacs.values());
