@@ -113,6 +113,10 @@ t.test("the move: declare the gateway, deploy, then remove ingressNginx and its 
   t.same(undeclaredFlights(after, flights).map((flight) => flight.name), ["ingress-nginx"]);
   const { summaries } = await deploy(client, renderPlan(after, flights));
   t.ok(summaries.every((s) => s.counts.created === 0 && s.counts.configured === 0), "the declared add-ons are unchanged");
+  server.clearLog();
+  const [preview] = await retireReleases(client, undeclaredFlights(after, flights), { ...defaultDeployOptions, dryRun: true }, () => {});
+  t.same([preview!.counts["would delete"], preview!.counts.pruned], [16, 0], "a dry run names what would be deleted: what the retirement then deletes");
+  t.same(server.requests.filter((r) => r.mutating), [], "and writes nothing");
   const events: DeployEvent[] = [];
   const retired = await retireReleases(client, undeclaredFlights(after, flights), { ...defaultDeployOptions, timeoutMs: 20_000 }, (event) => events.push(event));
   t.same(retired.map((s) => [s.flight, s.counts.pruned, s.counts.kept]), [["ingress-nginx", 16, 1]], "everything but the namespace (and the Jobs, gone by their TTL) is deleted");

@@ -116,12 +116,6 @@ export async function deployFlights(client: KubeClient, flights: PlannedFlight[]
   return results.map((result) => (result as PromiseFulfilledResult<FlightSummary>).value);
 }
 
-/**
- * Deletes the releases of flights no longer declared, after the declared ones are deployed (the
- * new entry point answers before the old one goes), in the order given (undeclaredFlights puts
- * dependents first): everything their active revision applied, last stage first, with the same
- * CRD and namespace protection as a prune; then their records.
- */
 /** The releases retireReleases would delete: those of the given flights that have a revision. */
 export async function pendingRetirements(client: KubeClient, releases: { name: string; release: string; namespace: string }[], signal?: AbortSignal): Promise<string[]> {
   const found = await Promise.all(
@@ -130,6 +124,12 @@ export async function pendingRetirements(client: KubeClient, releases: { name: s
   return found.flat();
 }
 
+/**
+ * Deletes the releases of flights no longer declared, after the declared ones are deployed (the
+ * new entry point answers before the old one goes), in the order given (undeclaredFlights puts
+ * dependents first): everything their active revision applied, last stage first, with the same
+ * CRD and namespace protection as a prune; then their records.
+ */
 export async function retireReleases(client: KubeClient, releases: { name: string; release: string; namespace: string }[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
   const context = shared(client, []);
   const summaries: FlightSummary[] = [];
@@ -225,7 +225,7 @@ class FlightDeploy {
         await this.client.json("DELETE", `/api/v1/namespaces/${this.release.namespace}/secrets/${revision.name}`, { signal: this.options.signal });
       }
     } else {
-      for (const resource of previous.stages.flat()) this.report({ type: "resource", flight: this.flight.name, resource: identify(resource), outcome: "would change" });
+      for (const resource of (await this.doomed(previous.stages, [])).flat()) this.outcome(identify(resource), "would delete");
     }
     const ms = performance.now() - started;
     this.report({ type: "flight", flight: this.flight.name, state: "done", ms });
