@@ -1,23 +1,19 @@
 // Paths of the real tools `npm run tools` builds (test/tools/versions.json) into the cache.
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+// The path rules live in test/tools/catalog.mjs, shared with the builder.
+import { existsSync } from "node:fs";
+import { catalog, toolPath, toolsDir } from "../tools/catalog.mjs";
 
-export type ToolName = "kube-apiserver" | "kubectl" | "etcd" | "talos-machinery" | "wazero-run";
+export type ToolName = keyof typeof catalog;
 
-const versions = JSON.parse(readFileSync(new URL("../tools/versions.json", import.meta.url), "utf8")) as Record<ToolName, { version: string }>;
-
-export function toolsDir(): string {
-  return process.env.HANGAR_TOOLS_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "hangar", "tools");
-}
+export { toolsDir };
 
 export function toolVersion(name: ToolName): string {
-  return versions[name].version;
+  return catalog[name].version;
 }
 
 /** The built tool; a missing one is a failure that says how to build it, never a skip. */
 export function realTool(name: ToolName): string {
-  const path = join(toolsDir(), `${name}-${toolVersion(name)}`);
+  const path = toolPath(name);
   if (!existsSync(path)) throw new Error(`${path} is missing: run npm run tools`);
   return path;
 }
