@@ -4,9 +4,10 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { catalog, toolPath, toolsDir } from "../test/tools/catalog.mjs";
 import { buildGo } from "../test/tools/go-build.mjs";
+import { buildImage } from "../test/tools/image-build.mjs";
 
 /** How each kind of tool is built; a recipe's `kind` defaults to go. */
-const builders = { go: buildGo };
+const builders = { go: buildGo, image: buildImage };
 
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
