@@ -16,12 +16,14 @@ async function main() {
   const config = options.config;
   const { parseArpScan, arpScanArgs } = await importDist("net/arp-scan.js");
   const { probeTargets, diagnose, changes } = await importDist("net/diagnose.js");
+  const { parseCIDR, formatIPv4 } = await importDist("net/ipv4.js");
   const homelab = await loadDeclaration(config);
   const declaredMacs = await withTalosMacs(homelab, config);
   const targets = probeTargets({ ...homelab, nodes: homelab.nodes.map((node) => ({ ...node, mac: declaredMacs.get(node.name) })) });
   const nodeMacs = new Set(declaredMacs.values());
+  const networkAddress = formatIPv4(parseCIDR(homelab.network.subnet).first);
   const probe = async () => {
-    const result = await $`arp-scan ${arpScanArgs(options.interface, targets.map((target) => target.ip))}`.nothrow();
+    const result = await $`arp-scan ${arpScanArgs(options.interface, targets.map((target) => target.ip), networkAddress)}`.nothrow();
     if (result.exitCode !== 0) throw new Error(`arp-scan failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n")[0]}; it needs root (or CAP_NET_RAW) and --interface on the LAN`);
     return parseArpScan(result.stdout);
   };

@@ -1,5 +1,7 @@
 // "Would applying this change anything?" answered from live state alone: a desired object whose
 // every field is already present with the same value in the live object changes nothing.
+import { sameQuantity } from "./quantity.ts";
+
 type Json = any;
 
 /**
@@ -14,6 +16,8 @@ function isZero(value: Json): boolean {
 
 export function containedIn(desired: Json, live: Json): boolean {
   if (live === undefined && isZero(desired)) return true;
+  // Quantities come back in the server's canonical spelling: 1024Mi is stored as 1Gi.
+  if (typeof desired === "string" && typeof live === "string") return desired === live || sameQuantity(desired, live);
   if (desired === null || typeof desired !== "object") return desired === live;
   if (Array.isArray(desired)) {
     return Array.isArray(live) && live.length === desired.length && desired.every((item, index) => containedIn(item, live[index]));

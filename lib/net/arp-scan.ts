@@ -16,7 +16,12 @@ export function parseArpScan(output: string): ArpAnswer[] {
     .map((match) => ({ ip: match[1]!, mac: match[2]!.toLowerCase() }));
 }
 
-/** The arp-scan command line that probes the given addresses on one interface. */
-export function arpScanArgs(iface: string | undefined, addresses: readonly string[]): string[] {
-  return ["--plain", ...(iface ? [`--interface=${iface}`] : []), "--retry=3", "--timeout=300", ...addresses];
+/**
+ * The arp-scan command line that probes the given addresses on one interface. arp-scan stops as
+ * soon as every address has answered once, so a slower second answer is lost (MetalLB's speaker
+ * answers from user space, after the kernel of a rival device): `unanswered`, an address nobody
+ * answers for (the subnet's network address), keeps it listening through all its retries.
+ */
+export function arpScanArgs(iface: string | undefined, addresses: readonly string[], unanswered?: string): string[] {
+  return ["--plain", ...(iface ? [`--interface=${iface}`] : []), "--retry=3", "--timeout=300", ...addresses, ...(unanswered ? [unanswered] : [])];
 }
