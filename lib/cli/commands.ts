@@ -207,6 +207,7 @@ export const commands: readonly CommandSpec[] = [
     ["bench-wasm", "each flight's wasm module against its JS build: size, run time, memory"],
     ["bench-deploy", "hangar's deploy beside kubectl apply --server-side + kubectl wait on the fake API server (run with node --import tsx)"],
     ["bench-deploy-real", "hangar's deploy beside kubectl apply --server-side + kubectl wait on a real kube-apiserver (run with node --import tsx)"],
+    ["bench-node", "hangar's deploy beside kubectl apply --server-side + kubectl wait on a real node running MetalLB (root; run with node --import tsx)"],
   ].map(([name, summary]) => ({ name: name!, script: name!, summary: summary!, options: [], examples: [""], hidden: true })),
 ];
 
