@@ -13,12 +13,21 @@ The API answers at https://10.0.0.2:6443 inside the node's namespace and from th
 (e.g. ip netns exec <peer> ...), nowhere else.`;
 
 const [command, ...rest] = process.argv.slice(2);
-if (command === undefined || command === "--help" || command === "-h") {
+if (command === "--help" || command === "-h") {
   console.log(usage);
-  process.exit(command === undefined ? 2 : 0);
+  process.exit(0);
+}
+if (command === undefined) {
+  console.error(usage);
+  process.exit(2);
 }
 if (!["up", "down", "kubectl"].includes(command)) {
   console.error(`test-cluster: unknown command ${command}\n\n${usage}`);
+  process.exit(2);
+}
+const badId = command === "down" && rest.find((id) => !/^[0-9a-f]{6}$/.test(id));
+if (badId) {
+  console.error(`test-cluster: down: ${badId} is not a node id (six hex digits, as in hangar-<id>-node)`);
   process.exit(2);
 }
 if (command === "up" && rest.length > 0) {

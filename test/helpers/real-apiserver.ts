@@ -10,6 +10,7 @@ import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tokenKubeconfig } from "./kubeconfig.ts";
 import { realTool } from "./tools.ts";
 
 export interface AuditEvent {
@@ -185,18 +186,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     await untilHealthy(() => (existsSync(caFile) ? status(httpsGet, `${url}/readyz`, tlsOptions()) : Promise.resolve(0)), "kube-apiserver", apiserver, apiserverLog);
 
     const writeKubeconfig = (file: string, name: string, secret: string) => {
-      writeFileSync(file, [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        `  - name: real\n    cluster:\n      server: ${url}\n      certificate-authority: ${caFile}`,
-        "users:",
-        `  - name: ${name}\n    user:\n      token: ${secret}`,
-        "contexts:",
-        `  - name: real\n    context:\n      cluster: real\n      user: ${name}`,
-        "current-context: real",
-        "",
-      ].join("\n"), { mode: 0o600 });
+      writeFileSync(file, tokenKubeconfig({ name: "real", server: url, ca: caFile, user: name, token: secret }), { mode: 0o600 });
       return file;
     };
     const kubeconfig = writeKubeconfig(join(dir, "kubeconfig"), user, token);

@@ -1,6 +1,7 @@
 // The configuration files of a test node's components, as text. Pure: start.ts writes them.
 // Every choice here is one this machine needs (cgroup v1, no swap accounting, a sandbox that
 // forbids lowering OOM scores, no registry, a disk shared with other work).
+import { tokenKubeconfig } from "../kubeconfig.ts";
 import { apiServer, node, podSubnet, type NodePaths } from "./layout.ts";
 
 export const users = {
@@ -42,18 +43,7 @@ rules:
 `;
 
 export function kubeconfig(user: string, token: string, ca: string): string {
-  return [
-    "apiVersion: v1",
-    "kind: Config",
-    "clusters:",
-    `  - name: node\n    cluster:\n      server: ${apiServer}\n      certificate-authority: ${ca}`,
-    "users:",
-    `  - name: ${user}\n    user:\n      token: ${token}`,
-    "contexts:",
-    `  - name: node\n    context:\n      cluster: node\n      user: ${user}`,
-    "current-context: node",
-    "",
-  ].join("\n");
+  return tokenKubeconfig({ name: "node", server: apiServer, ca, user, token });
 }
 
 export function containerdConfig(paths: NodePaths, runc: string, sandboxImage: string): string {
