@@ -45,6 +45,7 @@ export async function nodeUnavailable(): Promise<string | undefined> {
     ["iptables", ["--version"], "iptables"],
     ["/usr/lib/cni/bridge", ["--version"], "containernetworking-plugins"],
     ["arping", ["--help"], "arping"],
+    ["arp-scan", ["--version"], "arp-scan"],
   ] as const) {
     try {
       await run(command, [...args]);
