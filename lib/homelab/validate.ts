@@ -1,10 +1,7 @@
 // Schema validation of the parsed declaration with ajv, as Problems with field paths.
-import { Ajv, type ErrorObject } from "ajv";
-import { HomelabSchema } from "./schema.ts";
+import type { ErrorObject } from "ajv";
+import { validateHomelab as validate } from "./validator.ts";
 import type { Problem } from "./problems.ts";
-
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, keywords: ["x-hint"] });
-const validate = ajv.compile(HomelabSchema);
 
 export function schemaProblems(value: unknown): Problem[] {
   if (validate(value)) return [];
