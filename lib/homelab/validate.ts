@@ -37,7 +37,10 @@ function describe(error: ErrorObject): Problem {
 }
 
 function message(error: ErrorObject): string {
-  const got = error.data === undefined ? "" : ` (got ${JSON.stringify(error.data)})`;
+  // YAML reads 1e400 as infinity, which JSON would print as null.
+  if (typeof error.data === "number" && Number.isNaN(error.data)) return "is not a number (it reads as NaN)";
+  if (typeof error.data === "number" && !Number.isFinite(error.data)) return `is too large to be a number (it reads as ${error.data > 0 ? "" : "minus "}infinity)`;
+  const got = error.data === undefined ? "" : ` (got ${shortened(JSON.stringify(error.data))})`;
   switch (error.keyword) {
     case "required":
       return "is required";
@@ -59,6 +62,11 @@ function message(error: ErrorObject): string {
       return `${error.message ?? "is invalid"}${got}`;
     }
   }
+}
+
+/** A value quoted in a message: its start, when it is long. */
+function shortened(json: string): string {
+  return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }
 
 function article(type: string): string {
