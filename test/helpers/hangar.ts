@@ -12,8 +12,9 @@ export interface Run {
   stderr: string;
 }
 
+/** Colour decided by FORCE_COLOR alone (0 unless `extra` says otherwise), whatever the test runner set. */
 export function hangarEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "NODE_OPTIONS"));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "NODE_OPTIONS" && name !== "NO_COLOR"));
   return { ...env, FORCE_COLOR: "0", ...extra };
 }
 
