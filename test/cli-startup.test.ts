@@ -2,7 +2,7 @@
 // command runs from its bundle in dist/cli/, `--version` reads nothing else, and `render` loads
 // its own chunks and no package at all (no Kubernetes client, no zx, no compiled-at-start
 // validator). A module hook in the child records every module node loads.
-import t from "tap";
+import t, { type Test } from "tap";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -12,7 +12,7 @@ import { examplePath } from "./helpers/example.ts";
 const root = fileURLToPath(new URL("../", import.meta.url));
 
 /** Runs hangar with a hook that logs every module it loads; returns them relative to the project. */
-async function loadedModules(t: Tap.Test, args: string[]): Promise<{ modules: string[]; code: number | null; stdout: string }> {
+async function loadedModules(t: Test, args: string[]): Promise<{ modules: string[]; code: number | null; stdout: string }> {
   const dir = t.testdir();
   const log = join(dir, "modules.log");
   writeFileSync(log, "");
