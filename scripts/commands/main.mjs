@@ -38,7 +38,7 @@ function untilOutputFails(parse) {
   }
 }
 
-export function hangarVersion() {
+function hangarVersion() {
   return JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
 }
 
