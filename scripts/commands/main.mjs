@@ -28,7 +28,7 @@ const runners = {
 const streams = { stdout: write, stderr: (text) => process.stderr.write(text) };
 
 /** `--help > /dev/full` is a failure to say so, not a stack trace. */
-function untilOutputFails(parse) {
+function exitingOnOutputFailure(parse) {
   try {
     return parse();
   } catch (err) {
@@ -44,7 +44,7 @@ function hangarVersion() {
 
 /** `hangar <command> [options]`. */
 export async function runHangar(argv) {
-  const chosen = untilOutputFails(() => parseSubcommand(argv, { version: hangarVersion(), streams }));
+  const chosen = exitingOnOutputFailure(() => parseSubcommand(argv, { version: hangarVersion(), streams }));
   if (!chosen.ok) process.exit(chosen.exitCode);
   await runCommand(chosen.command.name, chosen.rest, `hangar ${chosen.command.name}`);
 }
@@ -60,7 +60,7 @@ export function optionsOrExit(name, scriptPath) {
 }
 
 function parsedOrExit(name, argv, invokedAs) {
-  const parsed = untilOutputFails(() => parseCommandLine(name, argv, { version: hangarVersion(), invokedAs, streams }));
+  const parsed = exitingOnOutputFailure(() => parseCommandLine(name, argv, { version: hangarVersion(), invokedAs, streams }));
   if (!parsed.ok) process.exit(parsed.exitCode);
   const options = parsed.options;
   options.colour = colourEnabled({ flag: options.color, env: process.env, isTTY: Boolean(process.stdout.isTTY) });
