@@ -69,7 +69,7 @@ const cases: [string, string, string[]][] = [
     ]],
   ["dhcp range backwards", edits(["start: 10.0.0.100", "start: 10.0.0.250"]),
     [
-      "homelab.yaml:20:5 network.dhcpRange.end: is before start 10.0.0.250; the range runs from start to end",
+      "homelab.yaml:20:5 network.dhcpRange.end: 10.0.0.249 is before start 10.0.0.250: the range is reversed; swap start and end",
     ]],
   ["dhcp range end outside subnet", edits(["end: 10.0.0.249", "end: 10.0.1.20"]),
     [
@@ -105,7 +105,7 @@ const cases: [string, string, string[]][] = [
     ]],
   ["pool range backwards", edits(["addresses: [10.0.0.3/32]", "addresses: [10.0.0.9-10.0.0.3]"]),
     [
-      "homelab.yaml:37:21 addons.metallb.pools[0].addresses[0]: \"10.0.0.9-10.0.0.3\" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)",
+      "homelab.yaml:37:21 addons.metallb.pools[0].addresses[0]: 10.0.0.9-10.0.0.3 is reversed: its first address comes after its last; write 10.0.0.3-10.0.0.9",
       "homelab.yaml:44:5 addons.ingressNginx.address: 10.0.0.3 is not in pool lan (10.0.0.9-10.0.0.3); MetalLB would never assign it",
     ]],
   ["pool cidr not aligned", edits(["addresses: [10.0.0.3/32]", "addresses: [10.0.0.3/30]"]),

@@ -203,6 +203,7 @@ export const commands: readonly CommandSpec[] = [
     examples: [""],
   },
   ...[
+    ["bench-startup", "how fast hangar --version and hangar render start, beside a bare node"],
     ["bench-flights", "render time of each flight in process and as a node process, and bundle sizes"],
     ["bench-wasm", "each flight's wasm module against its JS build: size, run time, memory"],
     ["bench-deploy", "hangar's deploy beside kubectl apply --server-side + kubectl wait on the fake API server (run with node --import tsx)"],

@@ -31,7 +31,7 @@ export function releaseFrom(io: FlightIO, flight: Flight<unknown>): Release {
  * success, so bad input leaves stdout empty and a single line on stderr.
  */
 export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
-  for (const notice of flight.notices ?? []) io.writeStderr(`${flight.name}: ${notice}\n`);
+  for (const line of noticeLines(flight)) io.writeStderr(`${line}\n`);
   let output: string;
   try {
     const text = io.readStdin().trim();
@@ -46,7 +46,7 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
     }
     const release = releaseFrom(io, flight as Flight<unknown>);
     const input = flight.parse(raw);
-    output = (flight.renderJson ? flight.renderJson(input, release) : JSON.stringify(flight.render(input, release), null, 2)) + "\n";
+    output = stagesText(flight, input, release);
   } catch (err) {
     if (err instanceof InputError) {
       io.writeStderr(`${flight.name}: ${err.field === "" ? err.problem : err.message}\n`);
@@ -56,4 +56,14 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
   }
   io.writeStdout(output);
   return 0;
+}
+
+/** Exactly what a flight prints on stdout for this input (in-process renders reuse it). */
+export function stagesText<Input>(flight: Flight<Input>, input: Input, release: Release): string {
+  return (flight.renderJson ? flight.renderJson(input, release) : JSON.stringify(flight.render(input, release), null, 2)) + "\n";
+}
+
+/** The flight's notices as it prints them on stderr. */
+export function noticeLines(flight: Flight<unknown>): string[] {
+  return (flight.notices ?? []).map((notice) => `${flight.name}: ${notice}`);
 }

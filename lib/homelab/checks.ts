@@ -92,7 +92,7 @@ export function semanticProblems(homelab: Homelab): Problem[] {
     checkHost(first, ["network", "dhcpRange", "start"], "the DHCP range start");
     checkHost(last, ["network", "dhcpRange", "end"], "the DHCP range end");
     if (first > last) {
-      add(["network", "dhcpRange", "end"], `is before start ${range.start}; the range runs from start to end`);
+      add(["network", "dhcpRange", "end"], `${range.end} is before start ${range.start}: the range is reversed; swap start and end`);
       return undefined;
     }
     if (contains({ first, last }, gateway)) {

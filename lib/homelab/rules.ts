@@ -38,6 +38,11 @@ export function subnetProblem(cidr: string): string | undefined {
 
 /** A MetalLB pool entry: a CIDR (network aligned) or a first-last range. */
 export function poolEntryProblem(entry: string): string | undefined {
+  const ends = entry.split("-").map((part) => part.trim());
+  const [from, to] = ends.map((end) => parseIPv4(end));
+  if (ends.length === 2 && from !== undefined && to !== undefined && from > to) {
+    return `${entry} is reversed: its first address comes after its last; write ${ends[1]}-${ends[0]}`;
+  }
   if (!parsePoolEntry(entry)) return `"${entry}" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)`;
   if (entry.includes("/") && !isNetworkAligned(entry)) {
     const span = parseCIDR(entry)!;

@@ -47,7 +47,7 @@ export class KubeClient {
     const config = new KubeConfig();
     if (options.kubeconfig) {
       readable(options.kubeconfig, "--kubeconfig");
-      config.loadFromFile(options.kubeconfig);
+      parsed([options.kubeconfig], "--kubeconfig", () => config.loadFromFile(options.kubeconfig!));
     } else {
       const fromEnv = process.env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [];
       fromEnv.forEach((file) => readable(file, "KUBECONFIG"));
@@ -55,7 +55,7 @@ export class KubeClient {
       if (fromEnv.length === 0 && !existsSync(fallback) && !process.env.KUBERNETES_SERVICE_HOST) {
         throw new Error(`no kubeconfig: KUBECONFIG is not set and ${fallback} does not exist; pass --kubeconfig FILE`);
       }
-      config.loadFromDefault();
+      parsed(fromEnv.length > 0 ? fromEnv : [fallback], fromEnv.length > 0 ? "KUBECONFIG" : "default", () => config.loadFromDefault());
     }
     if (options.context) {
       if (!config.getContextObject(options.context)) throw new Error(`kubeconfig has no context named ${options.context}`);
@@ -160,6 +160,27 @@ function readable(file: string, from: string): void {
     readFileSync(file);
   } catch (error) {
     throw new Error(`${file} (${from}): cannot read the kubeconfig (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * Runs a kubeconfig load; a file that does not parse is named with its line and column (the
+ * client's own message has only the position), found among `files` by loading each alone.
+ */
+function parsed(files: string[], from: string, load: () => void): void {
+  try {
+    load();
+  } catch (error) {
+    for (const file of files) {
+      try {
+        new KubeConfig().loadFromFile(file);
+      } catch (fileError) {
+        const { mark, reason, message } = fileError as { mark?: { line: number; column: number }; reason?: string; message: string };
+        if (mark) throw new Error(`${file}:${mark.line + 1}:${mark.column + 1} (${from}): the kubeconfig is not valid YAML: ${reason ?? message}`);
+        throw new Error(`${file} (${from}): not a usable kubeconfig: ${message.split("\n")[0]}`);
+      }
+    }
+    throw error;
   }
 }
 

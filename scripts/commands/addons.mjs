@@ -1,29 +1,24 @@
-// Deploying the add-ons (shared by deploy, diff and up): the applier from dist/lib/kube with
-// progress on stdout, Ctrl-C wired to a clean stop, a question before anything is pruned, and
-// a summary at the end.
-import { chalk } from "zx";
-import { importDist } from "./flights.mjs";
+// Deploying the add-ons (shared by deploy, diff and up): the applier from lib/kube with progress
+// on stdout, Ctrl-C wired to a clean stop, a question before anything is pruned, and a summary
+// at the end.
+import { KubeClient } from "../../lib/kube/client.ts";
+import { deployFlights, defaultDeployOptions, pendingPrunes, pendingRetirements, retireReleases } from "../../lib/kube/deploy.ts";
+import { progressReporter, summaryLines } from "../../lib/kube/report.ts";
+import { confirmDestruction } from "../../lib/cli/confirm.ts";
+import { paint, print, warn, write } from "./console.mjs";
+import { cleanStop } from "./interrupt.mjs";
 
 /**
  * `options` are the parsed command line (camelCase); `kubeconfig`/`context` choose the cluster.
  * `retired`: the releases of add-ons homelab.yaml no longer declares, deleted after the deploy.
  */
 export async function deployAddons(flights, options, retired = []) {
-  const { KubeClient } = await importDist("kube/client.js");
-  const { deployFlights, defaultDeployOptions, pendingPrunes, pendingRetirements, retireReleases } = await importDist("kube/deploy.js");
-  const { progressReporter, summaryLines } = await importDist("kube/report.js");
-  const { confirmDestruction } = await importDist("cli/confirm.js");
-  const abort = new AbortController();
-  const onInterrupt = () => {
-    console.error(chalk.yellow("\ninterrupted: stopping now; no release record is half-written and a re-run converges"));
-    abort.abort(new Error("interrupted"));
-  };
-  process.once("SIGINT", onInterrupt);
   const client = await KubeClient.create({
     kubeconfig: options.kubeconfig,
     context: options.context,
-    onRetry: (error, wait) => console.error(chalk.dim(`retrying in ${wait} ms: ${error.message}`)),
+    onRetry: (error, wait) => warn(paint.dim(`retrying in ${wait} ms: ${error.message}`)),
   });
+  const stop = cleanStop("interrupted: stopping now; no release record is half-written and a re-run converges");
   const deployOptions = {
     ...defaultDeployOptions,
     forceConflicts: options.forceConflicts === true,
@@ -33,7 +28,7 @@ export async function deployAddons(flights, options, retired = []) {
     removeCrds: options.removeCrds === true,
     removeNamespaces: options.removeNamespaces === true,
     timeoutMs: options.timeout ?? defaultDeployOptions.timeoutMs,
-    signal: abort.signal,
+    signal: stop.signal,
   };
   try {
     if (!deployOptions.dryRun && !deployOptions.diff) {
@@ -41,19 +36,22 @@ export async function deployAddons(flights, options, retired = []) {
       const doomed = [...(await pendingPrunes(client, flights, deployOptions)), ...(await pendingRetirements(client, retired, deployOptions.signal))];
       if (doomed.length > 0) {
         const destroys = [`This deploy deletes ${doomed.length} object${doomed.length === 1 ? "" : "s"} the flights no longer render:`, ...doomed.map((id) => `  ${id}`)];
-        const answer = await confirmDestruction({ destroys, typed: "yes", yes: options.yes === true }, { input: process.stdin, write: (text) => process.stdout.write(text) });
+        // The question waits on stdin, which no signal interrupts: Ctrl-C there stops at once.
+        stop.end();
+        const answer = await confirmDestruction({ destroys, typed: "yes", yes: options.yes === true }, { input: process.stdin, write });
         if (!answer.confirmed) throw new Error(`Not confirmed: ${answer.why}; nothing was deployed or deleted.`);
+        stop.resume();
       }
     }
     const started = performance.now();
-    const report = progressReporter({ isTTY: Boolean(process.stdout.isTTY), colour: options.colour === true, write: (text) => process.stdout.write(text) });
+    const report = progressReporter({ isTTY: Boolean(process.stdout.isTTY), colour: options.colour === true, write });
     const summaries = await deployFlights(client, flights, deployOptions, report);
     // Add-ons removed from homelab.yaml go only once the declared ones are up.
     summaries.push(...(await retireReleases(client, retired, deployOptions, report)));
-    console.log(`\n${chalk.bold("summary")} (${((performance.now() - started) / 1000).toFixed(1)}s, ${client.requests} API requests)`);
-    summaryLines(summaries).forEach((line) => console.log(`  ${line}`));
+    print(`\n${paint.bold("summary")} (${((performance.now() - started) / 1000).toFixed(1)}s, ${client.requests} API requests)`);
+    summaryLines(summaries).forEach((line) => print(`  ${line}`));
     return summaries;
   } finally {
-    process.removeListener("SIGINT", onInterrupt);
+    stop.end();
   }
 }
