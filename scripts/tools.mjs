@@ -12,10 +12,11 @@ const versions = JSON.parse(readFileSync(join(toolsRoot, "versions.json"), "utf8
 const cache = process.env.HANGAR_TOOLS_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "hangar", "tools");
 
 function goBuild(tool, output) {
-  const { module, package: pkg } = versions[tool];
+  const { module, package: pkg, modfile } = versions[tool];
   return new Promise((resolve, reject) => {
+    // -modfile: one source tree built against a second go.mod (another release of a library).
     // -trimpath and no VCS stamp: the same version builds the same binary wherever it is built.
-    const child = spawn("go", ["build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", output, pkg], {
+    const child = spawn("go", ["build", ...(modfile ? [`-modfile=${modfile}`] : []), "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", output, pkg], {
       cwd: join(toolsRoot, module),
       stdio: ["ignore", "inherit", "inherit"],
       // Go's own install folder is searched last, for shells whose PATH lacks it.
