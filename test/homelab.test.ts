@@ -234,10 +234,10 @@ t.test("issue 12: declarations that used to pass are refused, one precise line e
   t.equal(refused("        nodes: [home-01-cp-0]", "        nodes: [home-01-cp-0]\n        interfaces: [\"eth 0\"]"), 'homelab.yaml:43:22 addons.metallb.l2Advertisements[0].interfaces[0]: "eth 0" contains whitespace, which Linux interface names cannot contain');
 });
 
-t.test("a Talos minor newer than hangar knows is a warning naming the newest checked release, not a refusal", async (t) => {
+t.test("a Talos minor newer than hangar knows is a warning naming the Talos code its checks ran against, not a refusal", async (t) => {
   const { warnings } = parseHomelab(edits(["talosVersion: v1.14.7", "talosVersion: v1.15.0"], ["kubernetesVersion: 1.37.1", "kubernetesVersion: 1.38.0"]), "homelab.yaml");
   t.same(warnings, [
-    "homelab.yaml:5:3 cluster.talosVersion: Talos v1.15.0 is newer than hangar was checked against (v1.14.7); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it (warning)",
+    "homelab.yaml:5:3 cluster.talosVersion: Talos v1.15.0 is newer than hangar knows (its checks ran against Talos machinery v1.13.9 and v1.14.1); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it (warning)",
   ]);
 });
 

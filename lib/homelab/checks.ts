@@ -3,7 +3,7 @@
 import type { Homelab } from "./schema.ts";
 import type { FieldPath, Problem } from "./problems.ts";
 import { ownedSpans } from "./addresses.ts";
-import { compareMinor, minorOf, newestCheckedTalos, oldestSupportedTalos, supportedKubernetes, talosSupport } from "./versions.ts";
+import { compareMinor, minorOf, checkedTalosCode, oldestSupportedTalos, supportedKubernetes, talosSupport } from "./versions.ts";
 import {
   advertisementProblems,
   ifnamesProblem,
@@ -221,7 +221,7 @@ export function semanticProblems(homelab: Homelab): Problem[] {
     if (support.unchecked) {
       add(
         ["cluster", "talosVersion"],
-        `Talos ${homelab.cluster.talosVersion} is newer than hangar was checked against (${newestCheckedTalos}); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it`,
+        `Talos ${homelab.cluster.talosVersion} is newer than hangar knows (its checks ran against ${checkedTalosCode}); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it`,
         true,
       );
     }
