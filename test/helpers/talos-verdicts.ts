@@ -27,13 +27,13 @@ interface Result {
   stderr: string;
 }
 
-export function runner(dir: string, contract: Contract) {
+export function runner(dir: string, contract: Contract, fakeVersion?: string) {
   const state = join(dir, "fake-state");
   mkdirSync(state, { recursive: true });
   writeFileSync(join(state, "state.json"), '{"nodes":[]}');
   const { tool, version } = releases[contract];
   const real = realTool(tool);
-  const env = { ...process.env, FAKE_TALOSCTL_STATE: state, FAKE_TALOSCTL_VERSION: version, HOME: dir };
+  const env = { ...process.env, FAKE_TALOSCTL_STATE: state, FAKE_TALOSCTL_VERSION: fakeVersion ?? version, HOME: dir };
   const run = (program: string[], args: string[]): Result => {
     const result = spawnSync(program[0]!, [...program.slice(1), ...args], { cwd: dir, encoding: "utf8", env });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

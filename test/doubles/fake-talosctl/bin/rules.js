@@ -2,7 +2,7 @@
 // of the Talos release in force, plus the semantic rules the schema does not express, each
 // citing the Talos source it mirrors: v1.13.9 for 1.12 and 1.13; for 1.14 the Go source of
 // v1.14.0-rc.1 and v1.14.1 (kube-documents.js, conflicts.js, disk-selector.js, labels.js), held
-// to real v1.14.1 machinery by test/talos-machinery.test.ts. Options: `minor`, the Talos minor
+// to real v1.14.1 machinery by test/talos-machinery-1.14*.test.ts. Options: `minor`, the Talos minor
 // in force, and `version`, its full tag (for wording that changed within a minor).
 // Errors are returned as Talos words them; validate() formats them as talosctl validate prints
 // them (hashicorp/go-multierror: "N error(s) occurred:\n\t* ...").
@@ -63,7 +63,18 @@ function withoutHiddenFields(config) {
 // container field hangar does not use).
 const kindAliases = { UnattendedInstallConfig: "UnattendedInstall" };
 
+/**
+ * A key set to null is a key not set: Go's YAML decoder leaves the field zero (nil pointer),
+ * and Talos 1.14's own gen config writes `wipe: null` under a patched `machine.install`.
+ */
+function withoutNullKeys(value) {
+  if (Array.isArray(value)) return value.map(withoutNullKeys);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, child]) => child !== null).map(([key, child]) => [key, withoutNullKeys(child)]));
+}
+
 function schemaErrors(doc, minor, v1alpha1Minor) {
+  doc = withoutNullKeys(doc);
   const schema = schemaFor(doc.kind ? minor : v1alpha1Minor);
   const name = doc.kind ? schema.byKind[kindAliases[doc.kind] ?? doc.kind] : "v1alpha1.Config";
   if (!doc.kind) doc = withoutHiddenFields(doc);
