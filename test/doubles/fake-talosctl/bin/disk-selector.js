@@ -6,9 +6,6 @@
 // caret. The message itself is cel-go's for what hangar's tests meet (input ending after an
 // operator, an unknown variable or field, a missing overload, a non-bool result); any other error
 // keeps cel-go's prefix and location with cel-js's message after it.
-const { Environment } = require("@marcbachmann/cel-js");
-const { UnsignedInt } = require("@marcbachmann/cel-js/evaluator");
-
 const diskType = "talos.resource.definitions.block.DiskSpec";
 
 // DiskSpec's fields (api/resource/definitions/block/block.pb.go) and the unit constants
@@ -24,6 +21,9 @@ const units = { KiB: 1024n, MiB: 1024n ** 2n, GiB: 1024n ** 3n, TiB: 1024n ** 4n
 let environment;
 function diskLocator() {
   if (environment) return environment;
+  // Loaded on first use: most fake talosctl calls check no disk selector.
+  const { Environment } = require("@marcbachmann/cel-js");
+  const { UnsignedInt } = require("@marcbachmann/cel-js/evaluator");
   environment = new Environment()
     .registerType(diskType, { fields: diskFields })
     .registerVariable("disk", diskType)
