@@ -1,7 +1,7 @@
 // The fake talosctl reproduces the talosctl and Talos behaviours hangar depends on (messages as
 // talosctl 1.13 prints them where the source pins them down): the schema and semantic rules, the
 // streams, reboots, FailedPrecondition, certificate expiry. If the double drifts, the up.mjs tests
-// lie; test/talos-machinery.test.ts holds it to real `validate --mode metal`.
+// lie; test/talos-machinery*.test.ts hold it to real `validate --mode metal`.
 import t, { type Test } from "tap";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
