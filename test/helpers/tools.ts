@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-export type ToolName = "kube-apiserver" | "kubectl" | "etcd" | "talos-machinery" | "wazero-run";
+export type ToolName = "kube-apiserver" | "kubectl" | "etcd" | "talos-machinery" | "wazero-run" | "wazero-run-1.6";
 
 const versions = JSON.parse(readFileSync(new URL("../tools/versions.json", import.meta.url), "utf8")) as Record<ToolName, { version: string }>;
 

@@ -1,7 +1,9 @@
 // wazero-run runs a flight's wasip1 module the way `yoke takeoff` does: under the wazero
-// runtime yoke embeds, with yoke's memory and time limits, the input on stdin, the release as
-// the first argument and YOKE_RELEASE / YOKE_NAMESPACE / NAMESPACE in the environment.
-// yoke itself cannot be built here (the module proxy refuses github.com/yokecd/yoke).
+// runtime, with yoke's memory and time limits, the input on stdin, the release as the first
+// argument and YOKE_RELEASE / YOKE_NAMESPACE / NAMESPACE in the environment. The same source
+// builds against the wazero yoke v0.20.27 embeds (v1.6.0, module wazero-run-1.6) and a current
+// one (module wazero-run). yoke itself cannot be built here (the module proxy refuses
+// github.com/yokecd/yoke).
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -21,7 +24,12 @@ func main() {
 	maxMemoryMiB := flag.Uint("max-memory-mib", 128, "memory limit of the module, as yoke's -max-memory-mib")
 	timeout := flag.Duration("timeout", 10*time.Second, "time limit of one run, as yoke's -timeout")
 	namespace := flag.String("namespace", "default", "namespace passed to the flight")
+	version := flag.Bool("version", false, "print the version of the wazero module built in, and exit")
 	flag.Parse()
+	if *version {
+		fmt.Println(wazeroVersion())
+		return
+	}
 	if flag.NArg() != 2 {
 		fmt.Fprintln(os.Stderr, "usage: wazero-run [-max-memory-mib N] [-timeout D] [-namespace NS] MODULE.wasm RELEASE")
 		os.Exit(2)
@@ -60,4 +68,16 @@ func run(path, release, namespace string, maxMemoryMiB uint32, timeout time.Dura
 		return 1
 	}
 	return 0
+}
+
+// wazeroVersion is the version of github.com/tetratelabs/wazero this binary was built with.
+func wazeroVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dependency := range info.Deps {
+			if dependency.Path == "github.com/tetratelabs/wazero" {
+				return dependency.Version
+			}
+		}
+	}
+	return "unknown"
 }
