@@ -50,20 +50,29 @@ export function pack(value: Json): string[] {
   return [...table, packed];
 }
 
-/** The value's compact JSON text, exactly JSON.stringify of the packed value. */
-export function expand(packed: readonly string[]): string {
+/**
+ * The value's compact JSON text in pieces, in order: joined, exactly JSON.stringify of the packed
+ * value. The entries it references come expanded; its own text is never joined into one string,
+ * so a flight can write megabytes of it without copying them again.
+ */
+export function expandPieces(packed: readonly string[]): string[] {
   const expanded: string[] = [];
   // split and join rather than a regular expression: half the time under the wasm engine.
-  const resolve = (text: string): string => {
+  const pieces = (text: string): string[] => {
     const [head, ...rest] = text.split(referenceStart);
-    const pieces = [head!];
+    const parts = [head!];
     for (const part of rest) {
       const end = part.indexOf("}");
-      pieces.push(expanded[Number(part.slice(0, end))]!, part.slice(end + 1));
+      parts.push(expanded[Number(part.slice(0, end))]!, part.slice(end + 1));
     }
-    return pieces.join("");
+    return parts;
   };
   // Entries only reference earlier ones: one pass in order expands them all, the value last.
-  for (const entry of packed) expanded.push(resolve(entry));
-  return expanded[expanded.length - 1]!;
+  for (const entry of packed.slice(0, -1)) expanded.push(pieces(entry).join(""));
+  return pieces(packed[packed.length - 1]!);
+}
+
+/** The value's compact JSON text, exactly JSON.stringify of the packed value. */
+export function expand(packed: readonly string[]): string {
+  return expandPieces(packed).join("");
 }

@@ -32,7 +32,7 @@ export function releaseFrom(io: FlightIO, flight: Flight<unknown>): Release {
  */
 export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
   for (const notice of flight.notices ?? []) io.writeStderr(`${flight.name}: ${notice}\n`);
-  let output: string;
+  let output: string[];
   try {
     const text = io.readStdin().trim();
     let raw: unknown = {};
@@ -46,7 +46,7 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
     }
     const release = releaseFrom(io, flight as Flight<unknown>);
     const input = flight.parse(raw);
-    output = (flight.renderJson ? flight.renderJson(input, release) : JSON.stringify(flight.render(input, release), null, 2)) + "\n";
+    output = flight.renderJson ? flight.renderJson(input, release) : [JSON.stringify(flight.render(input, release), null, 2)];
   } catch (err) {
     if (err instanceof InputError) {
       io.writeStderr(`${flight.name}: ${err.field === "" ? err.problem : err.message}\n`);
@@ -54,6 +54,31 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
     }
     throw err;
   }
-  io.writeStdout(output);
+  writePieces(io, [...output, "\n"]);
   return 0;
+}
+
+/** Below this size pieces are joined into one write: a host call each would cost more than the copy. */
+const batchSize = 1 << 16;
+
+/** Writes the pieces in order: small ones joined, a large one as it is, never copied. */
+function writePieces(io: FlightIO, pieces: readonly string[]): void {
+  let batch: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (batch.length > 0) io.writeStdout(batch.join(""));
+    batch = [];
+    size = 0;
+  };
+  for (const piece of pieces) {
+    if (piece.length >= batchSize) {
+      flush();
+      io.writeStdout(piece);
+      continue;
+    }
+    batch.push(piece);
+    size += piece.length;
+    if (size >= batchSize) flush();
+  }
+  flush();
 }
