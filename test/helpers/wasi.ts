@@ -56,7 +56,7 @@ export function runWazero(runtime: WazeroRuntime, file: string, input: string, r
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** The wazero version a build embeds, as the binary reports it. */
-export function wazeroVersion(runtime: WazeroRuntime): string {
-  return spawnSync(realTool(runtime), ["-version"], { encoding: "utf8" }).stdout.trim();
+/** The wazero version a build embeds, from the module list Go writes into every binary (what `go version -m` reads). */
+export function wazeroVersion(runtime: WazeroRuntime): string | undefined {
+  return readFileSync(realTool(runtime)).toString("latin1").match(/\tdep\tgithub\.com\/tetratelabs\/wazero\t(v[^\t\n]+)/)?.[1];
 }

@@ -12,7 +12,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -24,12 +23,7 @@ func main() {
 	maxMemoryMiB := flag.Uint("max-memory-mib", 128, "memory limit of the module, as yoke's -max-memory-mib")
 	timeout := flag.Duration("timeout", 10*time.Second, "time limit of one run, as yoke's -timeout")
 	namespace := flag.String("namespace", "default", "namespace passed to the flight")
-	version := flag.Bool("version", false, "print the version of the wazero module built in, and exit")
 	flag.Parse()
-	if *version {
-		fmt.Println(wazeroVersion())
-		return
-	}
 	if flag.NArg() != 2 {
 		fmt.Fprintln(os.Stderr, "usage: wazero-run [-max-memory-mib N] [-timeout D] [-namespace NS] MODULE.wasm RELEASE")
 		os.Exit(2)
@@ -68,16 +62,4 @@ func run(path, release, namespace string, maxMemoryMiB uint32, timeout time.Dura
 		return 1
 	}
 	return 0
-}
-
-// wazeroVersion is the version of github.com/tetratelabs/wazero this binary was built with.
-func wazeroVersion() string {
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, dependency := range info.Deps {
-			if dependency.Path == "github.com/tetratelabs/wazero" {
-				return dependency.Version
-			}
-		}
-	}
-	return "unknown"
 }
