@@ -52,11 +52,11 @@ export type WazeroRuntime = (typeof wazeroRuntimes)[number];
 /** Under one of the wazero builds, with yoke's default limits unless told otherwise. */
 export function runWazero(runtime: WazeroRuntime, file: string, input: string, release: string, namespace: string, limits: { memoryMiB?: number; timeout?: string } = {}): WasiRun {
   const args = ["-max-memory-mib", String(limits.memoryMiB ?? 128), "-timeout", limits.timeout ?? "10s", "-namespace", namespace, file, release];
-  const run = spawnSync(realTool(runtime), args, { input, encoding: "utf8" });
+  const run = spawnSync(realTool(runtime), args, { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** The wazero version a build embeds, from the module list Go writes into every binary (what `go version -m` reads). */
 export function wazeroVersion(runtime: WazeroRuntime): string | undefined {
-  return readFileSync(realTool(runtime)).toString("latin1").match(/\tdep\tgithub\.com\/tetratelabs\/wazero\t(v[^\t\n]+)/)?.[1];
+  return readFileSync(realTool(runtime)).toString("latin1").match(/\ndep\tgithub\.com\/tetratelabs\/wazero\t(v[^\t\n]+)/)?.[1];
 }
