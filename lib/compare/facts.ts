@@ -4,7 +4,7 @@
 // never raw YAML, so key order, empty leftovers and API defaults written out do not count.
 import type { Resource } from "../flight/contract.ts";
 import { canonical, flatten } from "./canonical.ts";
-import { schemaFields } from "./crd-schema.ts";
+import { schemaDescriptions, schemaFields } from "./crd-schema.ts";
 import { byValue } from "./embedded.ts";
 
 export type Facts = Map<string, string>;
@@ -245,6 +245,8 @@ function crd(object: Resource, facts: Facts): void {
     facts.set(`${prefix}: storage`, String(version.storage));
     if (version.deprecated !== undefined) facts.set(`${prefix}: deprecated`, String(version.deprecated));
     if (version.subresources !== undefined) facts.set(`${prefix}: subresources`, canonical(version.subresources));
-    for (const [path, type] of schemaFields(asMap(version.schema).openAPIV3Schema)) facts.set(`${prefix}: field ${path}`, type);
+    const schema = asMap(version.schema).openAPIV3Schema;
+    for (const [path, type] of schemaFields(schema)) facts.set(`${prefix}: field ${path}`, type);
+    for (const [path, text] of schemaDescriptions(schema)) facts.set(`${prefix}: description ${path}`, text);
   }
 }

@@ -3,14 +3,15 @@
 // with Helm's release annotations, a release record Secret per revision, the ingress-nginx hooks
 // run and deleted (their certificate Secret and the webhook's CA left behind), and the pool and
 // L2 advertisement applied by Terraform's kubernetes_manifest (server-side apply, manager
-// "Terraform"). Waits watch the objects, never sleep.
+// "Terraform"); on the fake API server, or MetalLB's releases alone on a real one. Waits watch
+// the objects, never sleep.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { parseAllDocuments } from "yaml";
 import type { FakeApiServer } from "../doubles/fake-apiserver/index.ts";
 import type { KubeClient, Json } from "../../lib/kube/client.ts";
-import { Discovery } from "../../lib/kube/discovery.ts";
+import { collectionPath, Discovery } from "../../lib/kube/discovery.ts";
 import { waitUntilReady } from "../../lib/kube/wait.ts";
 import { readiness, webhookCaReady } from "../../lib/kube/readiness.ts";
 
@@ -96,9 +97,10 @@ export const alternateInstallation: Installation = {
   ],
 };
 
-/** Installs a homelab the way helmfile (through Terraform) would have, and waits until it runs. */
-export async function helmInstall(server: FakeApiServer, client: KubeClient, installation = exampleInstallation): Promise<HelmInstalled> {
-  const chartText = (release: string) => readFileSync(`${upstream}${installation.renders}/${release}/manifest.yaml`, "utf8");
+const chartText = (installation: Installation, release: string) => readFileSync(`${upstream}${installation.renders}/${release}/manifest.yaml`, "utf8");
+
+/** helmfile's two MetalLB releases: the labelled namespace (a chart of its own) and the chart. */
+function metallbReleases(installation: Installation): { namespaceRelease: HelmChartRelease; metallb: HelmChartRelease } {
   const namespaceRelease: HelmChartRelease = {
     name: "metallb-namespace",
     namespace: "kube-system",
@@ -115,9 +117,15 @@ export async function helmInstall(server: FakeApiServer, client: KubeClient, ins
       "",
     ].join("\n"),
   };
-  const metallb: HelmChartRelease = { name: "metallb", namespace: "metallb-system", chart: { name: "metallb", version: "0.16.1" }, manifest: chartText("metallb") };
+  const metallb: HelmChartRelease = { name: "metallb", namespace: "metallb-system", chart: { name: "metallb", version: "0.16.1" }, manifest: chartText(installation, "metallb") };
+  return { namespaceRelease, metallb };
+}
+
+/** Installs a homelab the way helmfile (through Terraform) would have, and waits until it runs. */
+export async function helmInstall(server: FakeApiServer, client: KubeClient, installation = exampleInstallation): Promise<HelmInstalled> {
+  const { namespaceRelease, metallb } = metallbReleases(installation);
   const ingress: HelmChartRelease = { name: "ingress-nginx", namespace: "ingress-nginx", chart: { name: "ingress-nginx", version: "4.15.1" }, manifest: "" };
-  const ingressObjects = documents(chartText("ingress-nginx"));
+  const ingressObjects = documents(chartText(installation, "ingress-nginx"));
   // Hooks are stored apart from the manifest and deleted once they succeeded.
   ingress.manifest = ingressObjects.filter((object) => !isHook(object)).map((object) => JSON.stringify(object)).join("\n---\n");
 
@@ -151,4 +159,26 @@ export async function helmInstall(server: FakeApiServer, client: KubeClient, ins
   for (const manifest of installation.manifests) server.applyAs("Terraform", manifest);
   await until(client, "v1", "Service", "ingress-nginx", "ingress-nginx-controller");
   return { releases: [namespaceRelease, metallb, ingress] };
+}
+
+/**
+ * MetalLB as helmfile installs it, on a real API server: the labelled namespace, then the chart's
+ * CRDs and objects, each created by manager `helm` with Helm's marks, and the release records.
+ * The objects run once the test's played controllers roll them out.
+ */
+export async function helmInstallMetallb(client: KubeClient): Promise<HelmChartRelease[]> {
+  const { namespaceRelease, metallb } = metallbReleases(exampleInstallation);
+  const discovery = new Discovery(client);
+  const create = async (object: Json) => {
+    const info = (await discovery.find(object.apiVersion, object.kind))!;
+    await client.json("POST", collectionPath(info, object.metadata.namespace), { query: { fieldManager: "helm" }, body: JSON.stringify(object) });
+  };
+  for (const object of documents(namespaceRelease.manifest)) await create(stamped(object, namespaceRelease));
+  await create(releaseSecret(namespaceRelease, 1, "deployed"));
+  const objects = documents(metallb.manifest).map((object) => stamped(object, metallb));
+  const isCrd = (object: Json) => object.kind === "CustomResourceDefinition";
+  for (const object of [...objects.filter(isCrd), ...objects.filter((object) => !isCrd(object))]) await create(object);
+  await create(releaseSecret(metallb, 1, "deployed"));
+  for (const crd of objects.filter(isCrd)) await until(client, "apiextensions.k8s.io/v1", "CustomResourceDefinition", undefined, crd.metadata.name);
+  return [namespaceRelease, metallb];
 }
