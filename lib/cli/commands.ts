@@ -185,8 +185,10 @@ export const commands: readonly CommandSpec[] = [
       { ...config(), default: undefined, description: "the declaration to read (default: homelab.yaml beside helmfile.yaml)" },
       { name: "helmfile", kind: "text", placeholder: "file", description: "the helmfile state (default: hangar's helmfile.yaml)" },
       { name: "reference", kind: "text", placeholder: "dir", description: "compare with manifests rendered elsewhere (helmfile template --output-dir), without helmfile and helm" },
+      { name: "charts", kind: "text", placeholder: "dir", description: "take each chart helmfile.yaml pulls from a repository from dir/<chart>/ instead (helmfile.yaml is not changed; no repository is contacted)" },
     ],
-    examples: ["", "--reference rendered/"],
+    examples: ["", "--charts vendor/charts", "--reference rendered/"],
+    rules: [notBoth("charts", "reference")],
   },
   {
     name: "schema",

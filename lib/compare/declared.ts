@@ -65,7 +65,18 @@ const chartObjects: readonly DeclaredObject[] = [
   },
 ];
 
-const objects: readonly DeclaredObject[] = [...chartObjects];
+// Envoy Gateway's chart as helmfile installs it: with its default `createNamespace: false`.
+const envoyGatewayObjects: readonly DeclaredObject[] = [
+  {
+    kind: "Namespace",
+    name: "envoy-gateway-system",
+    only: "hangar",
+    reason:
+      "Helm creates the release namespace itself (helmfile's createNamespace), outside the chart's manifest, as for ingress-nginx; the chart's own Namespace (createNamespace: true, which the release's install.yaml is rendered with) cannot go through helmfile, since Helm refuses to install an object that exists without its release marks. hangar's envoy-gateway flight renders it in its first stage and adopts the one Helm made",
+  },
+];
+
+const objects: readonly DeclaredObject[] = [...chartObjects, ...envoyGatewayObjects];
 
 const facts: readonly DeclaredFact[] = [];
 
