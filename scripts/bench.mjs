@@ -8,14 +8,15 @@ import { commandLine } from "./cli.mjs";
 
 await commandLine("bench");
 
-const parts = ["bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs", "bench-deploy-real.mjs"];
+const parts = ["bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs", "bench-deploy-real.mjs", "bench-helm.mjs"];
+// These drive test helpers written in TypeScript: they run through tsx.
+const typescript = new Set(["bench-deploy.mjs", "bench-deploy-real.mjs", "bench-helm.mjs"]);
 let failed = false;
 for (const part of parts) {
   const script = join(root, "scripts", part);
   if (!existsSync(script)) continue;
   console.log(`\n== ${part}`);
-  // The deploy benchmarks drive test helpers written in TypeScript: run them through tsx.
-  const loader = part.startsWith("bench-deploy") ? ["--import", "tsx"] : part === "bench-wasm.mjs" ? ["--no-warnings"] : [];
+  const loader = typescript.has(part) ? ["--import", "tsx"] : part === "bench-wasm.mjs" ? ["--no-warnings"] : [];
   const result = spawnSync(process.execPath, [...loader, script], { stdio: "inherit" });
   failed ||= result.status !== 0;
 }

@@ -28,7 +28,9 @@ export interface HelmTools {
   bin: string;
   run(tool: "helm" | "helmfile" | string, args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<ToolRun>;
   /** A copy of the project's helmfile.yaml and charts/ for this declaration, its repository charts local. */
-  helmfileProject(configText: string): string;
+  helmfileProject(configText: string, charts?: string): string;
+  /** The values helmfile gives each release (helmfile write-values): a file per release name. */
+  writeValues(helmfile: string): Promise<(release: string) => string>;
   close(): void;
 }
 
@@ -54,21 +56,26 @@ export function helmTools(kubeconfig?: string): HelmTools {
       });
     });
   let projects = 0;
-  const helmfileProject = (configText: string) => {
+  const helmfileProject = (configText: string, chartsDir = upstreamCharts) => {
     const project = join(dir, `project-${++projects}`);
     cpSync(join(repo, "charts"), join(project, "charts"), { recursive: true });
     writeFileSync(join(project, "homelab.yaml"), configText);
     const charts = new Map(
-      readdirSync(upstreamCharts).map((name) => {
-        const path = join(upstreamCharts, name);
+      readdirSync(chartsDir).map((name) => {
+        const path = join(chartsDir, name);
         const bundled = existsSync(join(path, "charts")) ? readdirSync(join(path, "charts")) : [];
         return [name, describeChart({ path, chartYaml: readFileSync(join(path, "Chart.yaml"), "utf8"), bundled })];
       }),
     );
     const text = readFileSync(join(repo, "helmfile.yaml"), "utf8");
     const installed = installedReleases(parseHelmfile(text, "helmfile.yaml"), parseHomelab(configText, "homelab.yaml").homelab.addons);
-    writeFileSync(join(project, "helmfile.yaml"), withLocalCharts(text, "helmfile.yaml", upstreamCharts, charts, new Set(installed.map((release) => release.name))));
+    writeFileSync(join(project, "helmfile.yaml"), withLocalCharts(text, "helmfile.yaml", chartsDir, charts, new Set(installed.map((release) => release.name))));
     return join(project, "helmfile.yaml");
   };
-  return { env, bin, run, helmfileProject, close: () => rmSync(dir, { recursive: true, force: true }) };
+  const writeValues = async (helmfile: string) => {
+    const out = mkdtempSync(join(dir, "values-"));
+    await run("helmfile", ["--file", helmfile, "write-values", "--output-file-template", `${out}/{{ .Release.Name }}.yaml`]);
+    return (release: string) => join(out, `${release}.yaml`);
+  };
+  return { env, bin, run, helmfileProject, writeValues, close: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -108,7 +108,12 @@ export class ControllerPlayer {
     const replicas = object.spec.replicas ?? 1;
     await this.patchStatus(object, resource, {
       observedGeneration: generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas,
-      conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: now(), lastTransitionTime: now() }],
+      // Both conditions the deployment controller writes once a rollout is complete (Helm 4's
+      // kstatus wait asks for Progressing with NewReplicaSetAvailable).
+      conditions: [
+        { type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: now(), lastTransitionTime: now() },
+        { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${object.metadata.name}-played" has successfully progressed.`, lastUpdateTime: now(), lastTransitionTime: now() },
+      ],
     });
     await this.endpoints(object.metadata.namespace);
     return true;
