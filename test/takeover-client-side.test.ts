@@ -6,11 +6,13 @@
 // takeover with Terraform's lines, and a second run that writes nothing.
 import t from "tap";
 import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { planTakeover } from "../lib/takeover/plan.ts";
+import { defaultPreviousManagers } from "../lib/takeover/execute.ts";
 import { formatPlan } from "../lib/takeover/report.ts";
 import { examplePlan } from "./helpers/cluster.ts";
 import { examplePath, exampleText } from "./helpers/example.ts";
@@ -44,14 +46,17 @@ t.test("a client-side Helm install with Terraform's manifests, taken over by han
   await helm("upgrade", "metallb", "metallb-system", `${upstreamCharts}metallb`);
   await helm("install", "ingress-nginx", "ingress-nginx", `${upstreamCharts}ingress-nginx`, "--create-namespace");
   const manifests = join(t.testdir(), "terraform.yaml");
-  (await import("node:fs")).writeFileSync(manifests, terraformManifests.map((manifest) => stringify(manifest)).join("---\n"));
+  writeFileSync(manifests, terraformManifests.map((manifest) => stringify(manifest)).join("---\n"));
   await promisify(execFile)(realTool("kubectl"), ["--kubeconfig", cluster.server.kubeconfig, "apply", "--server-side", "--field-manager=Terraform", "--force-conflicts", "-f", manifests]);
 
   const controller = await cluster.client.json("GET", "/apis/apps/v1/namespaces/ingress-nginx/deployments/ingress-nginx-controller");
   t.same(controller.metadata.managedFields.map((entry: { manager: string; operation: string }) => [entry.manager, entry.operation]).filter(([manager]: string[]) => manager === "helm"), [["helm", "Update"]], "written client-side, as Helm 3 writes");
   const before = await observe(cluster.client, flights);
 
-  const plan = await planTakeover(cluster.client, flights, { fieldManager: "yoke" });
+  let audited = cluster.server.audit().length;
+  const writes = () => cluster.server.audit().slice(audited).filter((event) => mutating.has(event.verb) && !event.requestURI.includes("dryRun"));
+  const plan = await planTakeover(cluster.client, flights, { fieldManager: "yoke", previousManagers: defaultPreviousManagers });
+  t.same(writes(), [], "planning writes nothing (every write a dry run)");
   const text = formatPlan(plan).join("\n");
   t.same(plan.objects.filter((object) => object.restarts), [], text);
   t.same(
@@ -86,24 +91,26 @@ t.test("a client-side Helm install with Terraform's manifests, taken over by han
   t.ok(owners.has(JSON.stringify({ type: "manual", managers: ["Terraform"] })), "the pool Terraform applied is recognised");
 
   const kube = ["--kubeconfig", cluster.server.kubeconfig, "--config", examplePath];
-  let audited = cluster.server.audit().length;
+  audited = cluster.server.audit().length;
   const refused = await hangar(["adopt", ...kube]);
   t.equal(refused.code, 2);
   t.match(refused.stdout, /pods restarted: none/);
   t.match(refused.stderr.trim(), /^Not confirmed: no terminal to ask on \(stdin is not a TTY\); re-run with --yes to confirm \(or --plan to only print the plan\); nothing changed\.$/);
-  const writes = () => cluster.server.audit().slice(audited).filter((event) => mutating.has(event.verb) && !event.requestURI.includes("dryRun"));
   t.same(writes(), [], "nothing written before confirmation");
 
-  const done = await hangar(["adopt", ...kube, "--yes", "--terraform", "metallb=module.lab.helm_release.metallb"]);
-  t.equal(done.code, 0, done.stderr || done.stdout);
+  const done = await hangar(["adopt", ...kube, "--yes", "--terraform", 'metallb=helm_release.addons["metallb"]']);
+  t.equal(done.code, 0, "exit 0", { output: done.stdout + done.stderr });
   t.match(done.stdout, /retired +Helm release metallb-system\/metallb \(2 records\)/);
   t.match(done.stdout, /taken over: \d+ objects released by Helm\/Terraform, 0 pruned, 3 Helm releases retired/);
-  t.match(done.stdout, /terraform state rm 'module\.lab\.helm_release\.metallb' +# Helm release metallb-system\/metallb\n/);
+  t.match(done.stdout, /terraform state rm 'helm_release\.addons\["metallb"\]' +# Helm release metallb-system\/metallb\n/);
+  t.match(done.stdout, /terraform state rm 'helm_release\.ingress-nginx' +# Helm release ingress-nginx\/ingress-nginx \(address guessed: check `terraform state list`\)\n/);
   t.match(done.stdout, /terraform state rm 'kubernetes_manifest\.ipaddresspool_lan' +# IPAddressPool\/metallb-system\/lan \(address guessed/);
   t.match(done.stdout, /terraform state rm 'kubernetes_manifest\.l2advertisement_lan'/);
   const retiredAt = done.stdout.indexOf("retired ");
   t.ok(retiredAt > done.stdout.lastIndexOf("ingress-nginx: entry point answers"), "release records go only after every flight converged");
 
+  const revisions = await cluster.client.json("GET", "/api/v1/secrets", { query: { labelSelector: "internal.yoke/kind=revision" } });
+  t.equal(revisions.items.length, 3, "a yoke revision per flight");
   const after = await observe(cluster.client, flights);
   t.same(after.workloads, before.workloads, "no pod template changed");
   t.equal(after.crdDescriptions, before.crdDescriptions, "every CRD description kept");
@@ -114,7 +121,7 @@ t.test("a client-side Helm install with Terraform's manifests, taken over by han
   const again = await hangar(["adopt", ...kube]);
   t.match(again.stdout, /^nothing to take over: hangar already owns all \d+ objects/);
   const diff = await hangar(["deploy", "--diff", ...kube]);
-  t.notMatch(diff.stdout, /would (create|change|delete)/, diff.stdout);
+  t.notMatch(diff.stdout, /would (create|change|delete)/, "deploy --diff: nothing would change", { output: diff.stdout });
   t.same(writes(), [], "the second run and the diff write nothing");
 
   const upgrade = await tools.run("helm", ["upgrade", "metallb", `${upstreamCharts}metallb`, "--namespace", "metallb-system", "--values", values("metallb")]).catch((error: Error & { stderr: string }) => error);

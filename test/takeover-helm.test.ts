@@ -43,7 +43,7 @@ t.test("plain helm installs of the alternate homelab, an interrupted takeover, t
 
   // Interrupted right after the deploy step: nothing released, no record deleted.
   const options = { deploy: { ...defaultDeployOptions, timeoutMs: 120_000 }, previousManagers: defaultPreviousManagers };
-  const first = await planTakeover(cluster.client, flights, { fieldManager: "yoke" });
+  const first = await planTakeover(cluster.client, flights, { fieldManager: "yoke", previousManagers: defaultPreviousManagers });
   t.same(first.objects.filter((object) => object.restarts), [], "no pod would restart");
   t.ok(first.objects.some((object) => object.id === "PodDisruptionBudget/ingress-nginx/ingress-nginx-controller" && object.action === "adopt"));
   await executeTakeover(cluster.client, flights, { ...first, objects: [], releases: [], prune: [] }, options, () => {});
@@ -51,19 +51,19 @@ t.test("plain helm installs of the alternate homelab, an interrupted takeover, t
   t.ok((await helmMarks(cluster.client, flights)).some((mark) => mark.includes("meta.helm.sh/release-name")), "and its marks are still there");
 
   const adopt = await hangar(["adopt", "--yes", "--kubeconfig", cluster.server.kubeconfig, "--config", config]);
-  t.equal(adopt.code, 0, adopt.stderr || adopt.stdout);
+  t.equal(adopt.code, 0, "exit 0", { output: adopt.stdout + adopt.stderr });
   t.match(adopt.stdout, /pods restarted: none/);
   t.match(adopt.stdout, /4 Helm releases retired/);
   const after = await observe(cluster.client, flights);
   t.same(after.workloads, before.workloads, "no pod template changed");
   t.equal(after.crdDescriptions, before.crdDescriptions, "every CRD description kept");
-  t.ok(after.crdDescriptions > 500);
+  t.ok(after.crdDescriptions > 100);
   t.same((await tools.run("helm", ["list", "-A", "-q"])).stdout, "", "helm list -A is empty");
   t.same(await helmMarks(cluster.client, flights), [], "no Helm mark left");
 
   const again = await hangar(["adopt", "--yes", "--kubeconfig", cluster.server.kubeconfig, "--config", config]);
   t.match(again.stdout, /^nothing to take over/);
   const diff = await hangar(["deploy", "--diff", "--kubeconfig", cluster.server.kubeconfig, "--config", config]);
-  t.equal(diff.code, 0, diff.stderr);
-  t.notMatch(diff.stdout, /would (create|change|delete)/, diff.stdout);
+  t.equal(diff.code, 0, "exit 0", { output: diff.stdout + diff.stderr });
+  t.notMatch(diff.stdout, /would (create|change|delete)/, "deploy --diff: nothing would change", { output: diff.stdout });
 });

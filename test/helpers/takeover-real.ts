@@ -11,8 +11,12 @@ import { Discovery, objectPath } from "../../lib/kube/discovery.ts";
 import { withReleaseMetadata } from "../../lib/kube/prepare.ts";
 
 export interface Observed {
-  /** Deployments and DaemonSets: a pod template change bumps the generation and rolls the pods. */
-  workloads: Record<string, { generation: number; template: Json }>;
+  /**
+   * The pod templates of Deployments and DaemonSets: the controllers make a new ReplicaSet or
+   * ControllerRevision, and roll the pods, exactly when the template changes. (A Deployment's
+   * generation also moves when only its annotations change, which rolls nothing.)
+   */
+  workloads: Record<string, Json>;
   /** `description` fields in the live CRDs the flights render. */
   crdDescriptions: number;
 }
@@ -45,7 +49,7 @@ export async function observe(client: KubeClient, flights: readonly PlannedFligh
   let crdDescriptions = 0;
   for (const { id, live } of objects) {
     if (!live) continue;
-    if (live.kind === "Deployment" || live.kind === "DaemonSet") workloads[id] = { generation: live.metadata.generation, template: live.spec.template };
+    if (live.kind === "Deployment" || live.kind === "DaemonSet") workloads[id] = live.spec.template;
     if (live.kind === "CustomResourceDefinition") crdDescriptions += countDescriptions(live.spec);
   }
   return { workloads, crdDescriptions };
@@ -66,7 +70,9 @@ export async function helmMarks(client: KubeClient, flights: readonly PlannedFli
     if (labels["helm.sh/chart"] && !rendered.metadata.labels?.["helm.sh/chart"]) marks.push(`${id}: label helm.sh/chart`);
     if (labels["app.kubernetes.io/managed-by"] !== "yoke") marks.push(`${id}: managed-by ${labels["app.kubernetes.io/managed-by"]}`);
     if (annotations["instance.atc.yoke.cd/release"] !== flight) marks.push(`${id}: release ${annotations["instance.atc.yoke.cd/release"]}`);
-    for (const entry of live.metadata.managedFields ?? []) if (entry.manager === "helm" || entry.manager === "Terraform") marks.push(`${id}: field manager ${entry.manager} (${entry.operation})`);
+    const managers: Json[] = live.metadata.managedFields ?? [];
+    if (!managers.some((entry) => entry.manager === "yoke")) marks.push(`${id}: hangar's field manager holds none of its fields`);
+    for (const entry of managers) if (entry.manager === "helm" || entry.manager === "Terraform") marks.push(`${id}: field manager ${entry.manager} (${entry.operation})`);
   }
   const records = await client.json("GET", "/api/v1/secrets", { query: { labelSelector: "owner=helm" } });
   for (const secret of records.items) marks.push(`Secret/${secret.metadata.namespace}/${secret.metadata.name}: Helm release record`);
