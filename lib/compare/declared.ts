@@ -72,7 +72,7 @@ const envoyGatewayObjects: readonly DeclaredObject[] = [
     name: "envoy-gateway-system",
     only: "hangar",
     reason:
-      "Helm creates the release namespace itself (helmfile's createNamespace), outside the chart's manifest, as for ingress-nginx; the chart's own Namespace (createNamespace: true, which the release's install.yaml is rendered with) cannot go through helmfile, since Helm refuses to install an object that exists without its release marks. hangar's envoy-gateway flight renders it in its first stage and adopts the one Helm made",
+      "Helm creates the release namespace itself (helmfile's createNamespace), outside the chart's manifest, as for ingress-nginx. The chart's own Namespace (value createNamespace: true, which the release's install.yaml is rendered with) is left off: beside Helm's it fails every client-side install, as Helm 3 and Terraform's Helm provider make them (namespaces \"envoy-gateway-system\" already exists). hangar's envoy-gateway flight renders the namespace in its first stage and adopts the one Helm made",
   },
 ];
 
