@@ -26,7 +26,8 @@ export interface HelmTools {
   env: NodeJS.ProcessEnv;
   /** The folder of the PATH entry. */
   bin: string;
-  run(tool: "helm" | "helmfile" | string, args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<ToolRun>;
+  /** Runs a program (helm, helmfile) with this environment; a failure carries its stderr. */
+  run(tool: string, args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<ToolRun>;
   /** A copy of the project's helmfile.yaml and charts/ for this declaration, its repository charts local. */
   helmfileProject(configText: string, charts?: string): string;
   /** The values helmfile gives each release (helmfile write-values): a file per release name. */

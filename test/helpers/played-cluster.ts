@@ -19,7 +19,10 @@ export interface PlayedCluster {
 
 export async function playedCluster(): Promise<PlayedCluster> {
   const webhooks = new PlayedWebhooks();
-  const server = await startRealApiServer({ clusterNetwork: webhooks.serve });
+  const server = await startRealApiServer({ clusterNetwork: webhooks.serve }).catch((error: unknown) => {
+    webhooks.close();
+    throw error;
+  });
   const player = new ControllerPlayer(await KubeClient.create({ kubeconfig: server.controllersKubeconfig, retry: fastRetry }), { caBundle: webhooks.caBundle }).start();
   const client = await KubeClient.create({ kubeconfig: server.kubeconfig, retry: fastRetry });
   const close = async () => {
