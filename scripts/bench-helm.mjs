@@ -8,7 +8,7 @@
 //    `hangar deploy` beside `helmfile sync` (helmfile.yaml's --wait and --wait-for-jobs).
 // Run with `node --import tsx scripts/bench-helm.mjs` (npm run bench does).
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { root } from "./flights.mjs";
@@ -26,7 +26,6 @@ const { playedCluster } = await import("../test/helpers/played-cluster.ts");
 const { exampleText, examplePath } = await import("../test/helpers/example.ts");
 const { parseHelmfile, installedReleases } = await import("../lib/compare/helmfile.ts");
 const { parseHomelab } = await import("../lib/homelab/load.ts");
-const { readFileSync } = await import("node:fs");
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
