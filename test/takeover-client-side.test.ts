@@ -53,6 +53,7 @@ t.test("a client-side Helm install with Terraform's manifests, taken over by han
   const controller = await cluster.client.json("GET", "/apis/apps/v1/namespaces/ingress-nginx/deployments/ingress-nginx-controller");
   t.same(controller.metadata.managedFields.map((entry: { manager: string; operation: string }) => [entry.manager, entry.operation]).filter(([manager]: string[]) => manager === "helm"), [["helm", "Update"]], "written client-side, as Helm 3 writes");
   const before = await observe(cluster.client, flights);
+  t.ok(before.crdDescriptions > 100, `the chart's CRDs carry their descriptions (${before.crdDescriptions})`);
 
   let audited = cluster.server.audit().length;
   const writes = () => cluster.server.audit().slice(audited).filter((event) => mutating.has(event.verb) && !event.requestURI.includes("dryRun"));
