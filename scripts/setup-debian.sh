@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages hangar's build and tests use: clang/lld/wasi-libc for the wasm
-# flights, iproute2 for the network-namespace tests, arp-scan for the network doctor.
+# flights, iproute2 for the network-namespace tests, arp-scan for the network doctor, openssl for
+# the certificates of the webhooks the real-API-server tests play.
 set -euo pipefail
-packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32 iproute2 arp-scan)
+packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32 iproute2 arp-scan openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

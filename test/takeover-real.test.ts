@@ -1,4 +1,5 @@
-// Taking over MetalLB's Helm install on a real kube-apiserver (the test plays the controllers):
+// Taking over MetalLB as the real helm v4.3.2 installs it on a real kube-apiserver (the test
+// plays the controllers and webhooks):
 // a CRD's schema is one atomic field to server-side apply, so whatever hangar's forced apply
 // renders replaces what Helm installed. The chart's nine CRDs keep all 201 descriptions through
 // the takeover, hangar alone owns them afterwards, and `kubectl explain` answers with them.
@@ -6,37 +7,40 @@ import t from "tap";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { KubeClient, type Json } from "../lib/kube/client.ts";
+import { type Json } from "../lib/kube/client.ts";
 import { defaultDeployOptions } from "../lib/kube/deploy.ts";
 import { planTakeover } from "../lib/takeover/plan.ts";
 import { defaultPreviousManagers, executeTakeover } from "../lib/takeover/execute.ts";
-import { examplePlan, fastRetry } from "./helpers/cluster.ts";
-import { helmInstallMetallb } from "./helpers/helm-install.ts";
+import { examplePlan } from "./helpers/cluster.ts";
+import { helmTools, upstreamCharts } from "./helpers/helm-tools.ts";
 import { kubectlExplain, normalised } from "./helpers/kubectl-explain.ts";
-import { ControllerPlayer } from "./helpers/play-controllers.ts";
-import { startRealApiServer } from "./helpers/real-apiserver.ts";
+import { playedCluster } from "./helpers/played-cluster.ts";
 import { countDescriptions } from "./helpers/upstream.ts";
+
+t.setTimeout(600_000);
+const homelab = readFileSync(fileURLToPath(new URL("../homelab.yaml", import.meta.url)), "utf8");
 
 const chart = parseAllDocuments(readFileSync(fileURLToPath(new URL("../../shared/upstream/helm-renders/metallb/manifest.yaml", import.meta.url)), "utf8"))
   .map((doc) => doc.toJS())
   .filter((object) => object?.kind === "CustomResourceDefinition");
 
 t.test("a takeover of MetalLB's Helm install keeps every CRD description, and kubectl explain shows them", async (t) => {
-  const server = await startRealApiServer();
-  t.teardown(() => server.close());
-  const client = await KubeClient.create({ kubeconfig: server.kubeconfig, retry: fastRetry });
-  const player = new ControllerPlayer(await KubeClient.create({ kubeconfig: server.controllersKubeconfig, retry: fastRetry })).start();
-  t.teardown(() => player.stop());
+  const cluster = await playedCluster();
+  t.teardown(cluster.close);
+  const { server, client } = cluster;
+  const tools = helmTools(server.kubeconfig);
+  t.teardown(tools.close);
+  const values = await tools.writeValues(tools.helmfileProject(homelab));
 
   const liveCrds = async (): Promise<Json[]> =>
     (await client.json("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions")).items.filter((crd: Json) => crd.spec.group === "metallb.io");
-  await helmInstallMetallb(client);
+  await tools.run("helm", ["install", "metallb", `${upstreamCharts}metallb`, "--namespace", "metallb-system", "--create-namespace", "--values", values("metallb"), "--wait", "--timeout", "5m"]);
   const before = await liveCrds();
   t.equal(before.length, 9);
   t.equal(countDescriptions(before.map((crd) => crd.spec)), 201, "Helm installed the chart's 201 descriptions");
 
   const flights = examplePlan().filter((flight) => flight.name === "metallb");
-  const plan = await planTakeover(client, flights, { fieldManager: "yoke" });
+  const plan = await planTakeover(client, flights, { fieldManager: "yoke", previousManagers: defaultPreviousManagers });
   const crdChanges = plan.objects.filter((object) => object.id.startsWith("CustomResourceDefinition/"));
   t.equal(crdChanges.length, 9);
   t.same(crdChanges.filter((object) => object.action !== "adopt" || object.changes.length > 0).map((object) => [object.id, object.changes]), [], "the plan changes no CRD");

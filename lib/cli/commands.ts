@@ -185,8 +185,10 @@ export const commands: readonly CommandSpec[] = [
       { ...config(), default: undefined, description: "the declaration to read (default: homelab.yaml beside helmfile.yaml)" },
       { name: "helmfile", kind: "text", placeholder: "file", description: "the helmfile state (default: hangar's helmfile.yaml)" },
       { name: "reference", kind: "text", placeholder: "dir", description: "compare with manifests rendered elsewhere (helmfile template --output-dir), without helmfile and helm" },
+      { name: "charts", kind: "text", placeholder: "dir", description: "take each chart helmfile.yaml pulls from a repository from dir/<chart>/ instead (helmfile.yaml is not changed; no repository is contacted)" },
     ],
-    examples: ["", "--reference rendered/"],
+    examples: ["", "--charts vendor/charts", "--reference rendered/"],
+    rules: [notBoth("charts", "reference")],
   },
   {
     name: "schema",
@@ -198,7 +200,7 @@ export const commands: readonly CommandSpec[] = [
   {
     name: "bench",
     script: "bench",
-    summary: "print the benchmark figures (render times, bundle sizes, deploy against kubectl)",
+    summary: "print the benchmark figures (render times, bundle sizes, deploy against kubectl, render and deploy against helm and helmfile)",
     options: [],
     examples: [""],
   },
@@ -209,6 +211,14 @@ export const commands: readonly CommandSpec[] = [
     ["bench-deploy", "hangar's deploy beside kubectl apply --server-side + kubectl wait on the fake API server (run with node --import tsx)"],
     ["bench-deploy-real", "hangar's deploy beside kubectl apply --server-side + kubectl wait on a real kube-apiserver (run with node --import tsx)"],
   ].map(([name, summary]) => ({ name: name!, script: name!, summary: summary!, options: [], examples: [""], hidden: true })),
+  {
+    name: "bench-helm",
+    script: "bench-helm",
+    summary: "hangar render and deploy beside the real helm template, helmfile template and helmfile sync (run with node --import tsx)",
+    options: [{ name: "charts", kind: "text", placeholder: "dir", description: "the charts helmfile.yaml pins, laid out dir/<chart>/ (default: ../shared/upstream/charts)" }],
+    examples: ["", "--charts vendor/charts"],
+    hidden: true,
+  },
 ];
 
 /** Options every command has. */

@@ -27,7 +27,7 @@ export async function run(options) {
   const client = await KubeClient.create({ kubeconfig: options.kubeconfig, context: options.context });
   const fieldManager = defaultDeployOptions.fieldManager;
 
-  const plan = await planTakeover(client, flights, { fieldManager });
+  const plan = await planTakeover(client, flights, { fieldManager, previousManagers: defaultPreviousManagers });
   formatPlan(plan).forEach((line) => print(line));
   const terraform = terraformCommands(terraformLines(plan, addresses));
   const nothing = !plan.objects.some((object) => object.action === "adopt") && plan.releases.length === 0 && plan.prune.length === 0;

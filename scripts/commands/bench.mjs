@@ -4,7 +4,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { print } from "./console.mjs";
 
-const parts = ["bench-startup.mjs", "bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs", "bench-deploy-real.mjs"];
+const parts = ["bench-startup.mjs", "bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs", "bench-deploy-real.mjs", "bench-helm.mjs"];
+// These drive test helpers written in TypeScript: they run through tsx.
+const typescript = new Set(["bench-deploy.mjs", "bench-deploy-real.mjs", "bench-helm.mjs"]);
 
 export function run() {
   let failed = false;
@@ -12,8 +14,7 @@ export function run() {
     const script = fileURLToPath(new URL(`../../scripts/${part}`, import.meta.url));
     if (!existsSync(script)) continue;
     print(`\n== ${part}`);
-    // The deploy benchmarks drive test helpers written in TypeScript: run them through tsx.
-    const loader = part.startsWith("bench-deploy") ? ["--import", "tsx"] : part === "bench-wasm.mjs" ? ["--no-warnings"] : [];
+    const loader = typescript.has(part) ? ["--import", "tsx"] : part === "bench-wasm.mjs" ? ["--no-warnings"] : [];
     const result = spawnSync(process.execPath, [...loader, script], { stdio: "inherit" });
     failed ||= result.status !== 0;
   }

@@ -3,7 +3,8 @@
 // done, Jobs complete, the LoadBalancer address MetalLB would assign, webhook CAs injected, the
 // EndpointSlices of Services whose pods are ready). Every write goes through the status
 // subresource or a patch, as the real controllers do. Endpoint addresses are TEST-NET-1 data:
-// the test server sends its cluster connections to a dead socket (real-apiserver.ts).
+// the test server sends its cluster connections to a dead socket (real-apiserver.ts), or to the
+// webhooks the test plays (played-webhooks.ts), whose CA the player then injects.
 import { setMaxListeners } from "node:events";
 import { KubeClient, type Json } from "../../lib/kube/client.ts";
 import { requestedAddress } from "../../lib/kube/readiness.ts";
@@ -11,6 +12,13 @@ import { requestedAddress } from "../../lib/kube/readiness.ts";
 export interface PlayedWrite {
   kind: string;
   name: string;
+}
+
+export interface PlayerOptions {
+  /** Write the LoadBalancer address a Service asks for, as MetalLB would (default true). */
+  assignAddresses?: boolean;
+  /** The CA injected into webhook configurations: played-webhooks.ts's, for webhooks that answer. */
+  caBundle?: string;
 }
 
 interface Watched {
@@ -29,7 +37,7 @@ export class ControllerPlayer {
   /** Endpoint addresses handed out so far (192.0.2.N). */
   private addresses = 0;
 
-  constructor(private readonly client: KubeClient, private readonly options: { assignAddresses: boolean } = { assignAddresses: true }) {}
+  constructor(private readonly client: KubeClient, private readonly options: PlayerOptions = {}) {}
 
   start(): this {
     // Every watch and request of the player listens to the one signal.
@@ -40,6 +48,7 @@ export class ControllerPlayer {
       { path: "/apis/batch/v1/jobs", play: (o) => this.complete(o) },
       { path: "/api/v1/services", play: async (o) => (await this.assign(o)) || (await this.endpoints(o.metadata.namespace)) },
       { path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", play: (o) => this.inject(o, "validatingwebhookconfigurations") },
+      { path: "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", play: (o) => this.inject(o, "mutatingwebhookconfigurations") },
     ];
     for (const { path, play } of watched) this.running.push(this.loop(path, play));
     return this;
@@ -99,7 +108,12 @@ export class ControllerPlayer {
     const replicas = object.spec.replicas ?? 1;
     await this.patchStatus(object, resource, {
       observedGeneration: generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas,
-      conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: now(), lastTransitionTime: now() }],
+      // Both conditions the deployment controller writes once a rollout is complete (Helm 4's
+      // kstatus wait asks for Progressing with NewReplicaSetAvailable).
+      conditions: [
+        { type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: now(), lastTransitionTime: now() },
+        { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${object.metadata.name}-played" has successfully progressed.`, lastUpdateTime: now(), lastTransitionTime: now() },
+      ],
     });
     await this.endpoints(object.metadata.namespace);
     return true;
@@ -151,18 +165,19 @@ export class ControllerPlayer {
   }
 
   private async assign(service: Json): Promise<boolean> {
-    if (!this.options.assignAddresses || service.spec.type !== "LoadBalancer") return false;
+    if (this.options.assignAddresses === false || service.spec.type !== "LoadBalancer") return false;
     const wanted = requestedAddress(service);
     if (!wanted || (service.status?.loadBalancer?.ingress ?? []).some((entry: Json) => entry.ip === wanted)) return false;
     await this.patchStatus(service, "services", { loadBalancer: { ingress: [{ ip: wanted, ipMode: "VIP" }] } });
     return true;
   }
 
-  /** What MetalLB's controller and ingress-nginx's patch job do: put the CA into the webhooks. */
+  /** What MetalLB's controller, ingress-nginx's patch job and Envoy Gateway's certgen do: put the CA into the webhooks. */
   private async inject(configuration: Json, resource: string): Promise<boolean> {
     const hooks: Json[] = configuration.webhooks ?? [];
     if (hooks.every((hook) => hook.clientConfig?.caBundle)) return false;
-    const webhooks = hooks.map((hook) => ({ ...hook, clientConfig: { ...hook.clientConfig, caBundle: testCa } }));
+    const caBundle = this.options.caBundle ?? testCa;
+    const webhooks = hooks.map((hook) => ({ ...hook, clientConfig: { ...hook.clientConfig, caBundle } }));
     await this.client.json("PATCH", `/apis/admissionregistration.k8s.io/v1/${resource}/${configuration.metadata.name}`, {
       body: JSON.stringify({ metadata: { resourceVersion: configuration.metadata.resourceVersion }, webhooks }),
       contentType: "application/merge-patch+json",

@@ -7,7 +7,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
-import { createServer } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { realTool } from "./tools.ts";
@@ -94,7 +94,38 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startRealApiServer(): Promise<RealApiServer> {
+export interface RealApiServerOptions {
+  /**
+   * Serves the server's connections into the cluster (webhook calls) in this process: each
+   * tunnelled connection with its target `address:port`. Without it they go to a dead socket.
+   */
+  clusterNetwork?: (socket: Socket, target: string) => void;
+}
+
+/** Listens on a Unix socket for the server's HTTP CONNECT tunnels (its egress selector's protocol). */
+function tunnelEndpoint(path: string, serve: (socket: Socket, target: string) => void): Server {
+  const server = createServer((socket) => {
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      socket.off("data", onData);
+      const target = /^CONNECT (\S+) HTTP\/1\.[01]\r\n/.exec(head.subarray(0, end).toString("latin1"))?.[1];
+      if (!target) return void socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
+      socket.write("HTTP/1.1 200 Connection established\r\n\r\n");
+      const rest = head.subarray(end + 4);
+      if (rest.length > 0) socket.unshift(rest);
+      serve(socket, target);
+    };
+    socket.on("data", onData);
+    socket.on("error", () => socket.destroy());
+  });
+  server.listen(path);
+  return server;
+}
+
+export async function startRealApiServer(options: RealApiServerOptions = {}): Promise<RealApiServer> {
   const dir = mkdtempSync(join(tmpdir(), "hangar-apiserver-"));
   const [etcdClient, etcdPeer, securePort] = await Promise.all([freePort(), freePort(), freePort()]);
   const children: ChildProcess[] = [];
@@ -116,8 +147,13 @@ export async function startRealApiServer(): Promise<RealApiServer> {
   ], { stdio: "ignore" });
   children.push(etcd);
 
+  // Without a server for them, the cluster connections go to a socket nobody listens on.
+  const clusterSocket = join(dir, options.clusterNetwork ? "played-cluster-network.sock" : "no-cluster-network.sock");
+  const tunnels = options.clusterNetwork && tunnelEndpoint(clusterSocket, options.clusterNetwork);
+
   const close = async () => {
     await Promise.all([...children].reverse().map(stop));
+    await new Promise((resolve) => (tunnels ? tunnels.close(resolve) : resolve(undefined)));
     process.removeListener("exit", killAll);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -135,8 +171,8 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     writeFileSync(join(dir, "tokens.csv"), `${token},${user},1,system:masters\n${controllersToken},${controllersUser},2,system:masters\n`, { mode: 0o600 });
     writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy);
     // Every connection the server makes into the cluster (webhooks, aggregated APIs) goes to a
-    // Unix socket nobody listens on: whatever addresses the tests' Services and endpoints hold,
-    // the server never dials one of them.
+    // Unix socket, nobody's or the test's own: whatever addresses the tests' Services and
+    // endpoints hold, the server never dials one of them.
     writeFileSync(join(dir, "egress.yaml"), [
       "apiVersion: apiserver.k8s.io/v1beta1",
       "kind: EgressSelectorConfiguration",
@@ -145,7 +181,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
       "    connection:",
       "      proxyProtocol: HTTPConnect",
       "      transport:",
-      `        uds: { udsName: ${join(dir, "no-cluster-network.sock")} }`,
+      `        uds: { udsName: ${clusterSocket} }`,
       "",
     ].join("\n"));
 
