@@ -8,6 +8,7 @@ import type { KubeClient, Json } from "./client.ts";
 import { Discovery, objectPath, type ResourceInfo } from "./discovery.ts";
 import { crdScopes, identify, namespaceAnnotation, releaseAnnotation, splitPreStages, withReleaseMetadata, type Release } from "./prepare.ts";
 import { containedIn } from "./subset.ts";
+import { sameJson } from "./same.ts";
 import { endpointsReady, readiness, requestedAddress, webhookCaReady } from "./readiness.ts";
 import { waitUntilReady, waitUntilSetReady, WaitTimeout } from "./wait.ts";
 import { allocationFailure, gatewayAddressFailure } from "./allocation.ts";
@@ -153,7 +154,7 @@ class FlightDeploy {
   private readonly discovery: Discovery;
   private readonly writes: boolean;
   /** What the active revision applied, by identity, to recognise Jobs cleaned up after completing. */
-  private readonly previouslyApplied = new Map<string, string>();
+  private readonly previouslyApplied = new Map<string, Resource>();
 
   constructor(
     private readonly client: KubeClient,
@@ -184,7 +185,7 @@ class FlightDeploy {
     this.report({ type: "flight", flight: this.flight.name, state: "start" });
     const stages = await this.prepare(this.flight.stages);
     const previous = activeRevision(await listRevisions(this.client, this.release, this.options.signal));
-    for (const resource of previous?.stages.flat() ?? []) this.previouslyApplied.set(identify(resource), JSON.stringify(resource));
+    for (const resource of previous?.stages.flat() ?? []) this.previouslyApplied.set(identify(resource), resource);
     for (const [index, stage] of stages.entries()) {
       this.report({ type: "stage", flight: this.flight.name, stage: index + 1, stages: stages.length, resources: stage.length });
       const settled = await this.applyStage(stage);
@@ -192,7 +193,7 @@ class FlightDeploy {
     }
     if (this.writes) await this.waitForWebhooks(stages.flat());
     const applied: Stages = stages.map((stage) => stage.map((entry) => entry.resource));
-    const changed = !previous || JSON.stringify(previous.stages) !== JSON.stringify(applied);
+    const changed = !previous || !sameJson(previous.stages, applied);
     if (this.writes && changed) {
       const record = revisionSecret(this.release, applied, new Date());
       await this.client.json("PATCH", `/api/v1/namespaces/${this.release.namespace}/secrets/${record.metadata.name}`, {
@@ -291,7 +292,7 @@ class FlightDeploy {
       if (!item) continue;
       this.checkOwnership(item.entry, item.live);
       if ((item.live && containedIn(item.entry.resource, item.live)) || this.finishedJob(item.entry, item.live)) {
-        if (!item.live || readiness(item.live).ready) settled.add(item.entry.id);
+        if (!item.live || readiness(item.entry.resource.kind, item.live).ready) settled.add(item.entry.id);
         this.outcome(item.entry.id, "unchanged");
       } else {
         changed.push(item);
@@ -321,7 +322,7 @@ class FlightDeploy {
   /** A Job with a TTL that this release already ran unchanged, and that has since cleaned itself up. */
   private finishedJob(entry: Prepared, live: Json | undefined): boolean {
     const resource = entry.resource;
-    return !live && resource.kind === "Job" && (resource.spec as Json)?.ttlSecondsAfterFinished !== undefined && this.previouslyApplied.get(entry.id) === JSON.stringify(resource);
+    return !live && resource.kind === "Job" && (resource.spec as Json)?.ttlSecondsAfterFinished !== undefined && sameJson(this.previouslyApplied.get(entry.id), resource);
   }
 
   private checkOwnership(entry: Prepared, live: Json | undefined): void {
@@ -383,7 +384,7 @@ class FlightDeploy {
             namespace: entry.resource.metadata.namespace,
             name: entry.resource.metadata.name,
             what: entry.id,
-            check: readiness,
+            check: (object) => readiness(info.kind, object),
             goneMeansDone: entry.resource.kind === "Job",
           },
           this.options.timeoutMs,

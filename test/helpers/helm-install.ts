@@ -63,7 +63,7 @@ function stamped(object: Json, release: HelmChartRelease): Json {
 
 const clusterScoped = new Set(["Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration", "IngressClass"]);
 
-async function until(client: KubeClient, apiVersion: string, kind: string, namespace: string | undefined, name: string, check = readiness): Promise<void> {
+async function until(client: KubeClient, apiVersion: string, kind: string, namespace: string | undefined, name: string, check = (object: Json) => readiness(kind, object)): Promise<void> {
   const info = (await new Discovery(client).find(apiVersion, kind))!;
   await waitUntilReady(client, { info, namespace, name, what: `${kind}/${name}`, check }, 10_000);
 }

@@ -13,10 +13,19 @@ export interface PlayedWrite {
   name: string;
 }
 
-interface Watched {
-  path: string;
-  play(object: Json): Promise<boolean>;
-}
+/** Where each played kind lives: list items from a real server name neither their kind nor their group. */
+const collections = {
+  deployments: { base: "/apis/apps/v1", kind: "Deployment" },
+  daemonsets: { base: "/apis/apps/v1", kind: "DaemonSet" },
+  jobs: { base: "/apis/batch/v1", kind: "Job" },
+  services: { base: "/api/v1", kind: "Service" },
+  validatingwebhookconfigurations: { base: "/apis/admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration" },
+} as const;
+
+type Collection = keyof typeof collections;
+
+const path = (collection: Collection, namespace: string | undefined) =>
+  `${collections[collection].base}${namespace ? `/namespaces/${namespace}` : ""}/${collection}`;
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const testCa = Buffer.from("-----BEGIN CERTIFICATE-----\nplayed CA\n-----END CERTIFICATE-----\n").toString("base64");
@@ -34,15 +43,38 @@ export class ControllerPlayer {
   start(): this {
     // Every watch and request of the player listens to the one signal.
     setMaxListeners(0, this.abort.signal);
-    const watched: Watched[] = [
-      { path: "/apis/apps/v1/deployments", play: (o) => this.rollout(o, "deployments") },
-      { path: "/apis/apps/v1/daemonsets", play: (o) => this.rollout(o, "daemonsets") },
-      { path: "/apis/batch/v1/jobs", play: (o) => this.complete(o) },
-      { path: "/api/v1/services", play: async (o) => (await this.assign(o)) || (await this.endpoints(o.metadata.namespace)) },
-      { path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", play: (o) => this.inject(o, "validatingwebhookconfigurations") },
+    const watched: [Collection, (object: Json) => Promise<boolean>][] = [
+      ["deployments", (o) => this.rollout(o, "deployments")],
+      ["daemonsets", (o) => this.rollout(o, "daemonsets")],
+      ["jobs", (o) => this.complete(o)],
+      ["services", async (o) => (await this.assign(o)) || (await this.endpoints(o.metadata.namespace))],
+      ["validatingwebhookconfigurations", (o) => this.inject(o)],
     ];
-    for (const { path, play } of watched) this.running.push(this.loop(path, play));
+    for (const [collection, play] of watched) this.running.push(this.loop(collection, play));
     return this;
+  }
+
+  // One step by hand, for tests that hold a gate shut and then open it: the object is read first.
+
+  rollOut(collection: "deployments" | "daemonsets", namespace: string, name: string, options = { endpoints: true }): Promise<void> {
+    return this.once(collection, namespace, name, (object) => this.rollout(object, collection, options));
+  }
+
+  completeJob(namespace: string, name: string): Promise<void> {
+    return this.once("jobs", namespace, name, (job) => this.complete(job));
+  }
+
+  assignAddress(namespace: string, name: string): Promise<void> {
+    return this.once("services", namespace, name, (service) => this.assign(service));
+  }
+
+  injectCa(name: string): Promise<void> {
+    return this.once("validatingwebhookconfigurations", undefined, name, (configuration) => this.inject(configuration));
+  }
+
+  /** Publishes the EndpointSlices of the namespace's Services whose pods are ready. */
+  publishEndpoints(namespace: string): Promise<boolean> {
+    return this.endpoints(namespace);
   }
 
   async stop(): Promise<void> {
@@ -50,14 +82,19 @@ export class ControllerPlayer {
     await Promise.allSettled(this.running);
   }
 
-  private async loop(path: string, play: (object: Json) => Promise<boolean>): Promise<void> {
+  private async once(collection: Collection, namespace: string | undefined, name: string, play: (object: Json) => Promise<boolean>): Promise<void> {
+    const object = await this.client.json("GET", `${path(collection, namespace)}/${name}`, { signal: this.abort.signal });
+    await this.safely(collection, play, object);
+  }
+
+  private async loop(collection: Collection, play: (object: Json) => Promise<boolean>): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       try {
-        const list = await this.client.json("GET", path, { signal });
-        for (const item of list.items) await this.safely(play, item);
-        await this.client.watch(path, { resourceVersion: list.metadata.resourceVersion }, (event) => {
-          if (event.type === "ADDED" || event.type === "MODIFIED") void this.safely(play, event.object);
+        const list = await this.client.json("GET", path(collection, undefined), { signal });
+        for (const item of list.items) await this.safely(collection, play, item);
+        await this.client.watch(path(collection, undefined), { resourceVersion: list.metadata.resourceVersion }, (event) => {
+          if (event.type === "ADDED" || event.type === "MODIFIED") void this.safely(collection, play, event.object);
         }, signal);
       } catch (error) {
         if (signal.aborted) return;
@@ -66,27 +103,24 @@ export class ControllerPlayer {
     }
   }
 
-  private async safely(play: (object: Json) => Promise<boolean>, object: Json): Promise<void> {
+  private async safely(collection: Collection, play: (object: Json) => Promise<boolean>, object: Json): Promise<void> {
     try {
-      if (await play(object)) this.writes.push({ kind: object.kind, name: `${object.metadata.namespace ?? "_"}/${object.metadata.name}` });
+      if (await play(object)) this.writes.push({ kind: collections[collection].kind, name: `${object.metadata.namespace ?? "_"}/${object.metadata.name}` });
     } catch (error) {
       // A conflict means a newer version is on its way through the watch; the player acts on that.
       if ((error as { status?: number }).status !== 409 && !this.abort.signal.aborted) throw error;
     }
   }
 
-  private patchStatus(object: Json, resource: string, status: Json): Promise<Json> {
-    const { namespace, name } = object.metadata;
-    const group = object.apiVersion.includes("/") ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
-    const scope = namespace ? `/namespaces/${namespace}` : "";
-    return this.client.json("PATCH", `${group}${scope}/${resource}/${name}/status`, {
+  private patchStatus(object: Json, collection: Collection, status: Json): Promise<Json> {
+    return this.client.json("PATCH", `${path(collection, object.metadata.namespace)}/${object.metadata.name}/status`, {
       body: JSON.stringify({ metadata: { resourceVersion: object.metadata.resourceVersion }, status }),
       contentType: "application/merge-patch+json",
       signal: this.abort.signal,
     });
   }
 
-  private async rollout(object: Json, resource: "deployments" | "daemonsets"): Promise<boolean> {
+  private async rollout(object: Json, resource: "deployments" | "daemonsets", options = { endpoints: true }): Promise<boolean> {
     const generation = object.metadata.generation;
     if (object.status?.observedGeneration === generation) return false;
     if (resource === "daemonsets") {
@@ -101,7 +135,7 @@ export class ControllerPlayer {
       observedGeneration: generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas,
       conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: now(), lastTransitionTime: now() }],
     });
-    await this.endpoints(object.metadata.namespace);
+    if (options.endpoints) await this.endpoints(object.metadata.namespace);
     return true;
   }
 
@@ -159,11 +193,11 @@ export class ControllerPlayer {
   }
 
   /** What MetalLB's controller and ingress-nginx's patch job do: put the CA into the webhooks. */
-  private async inject(configuration: Json, resource: string): Promise<boolean> {
+  private async inject(configuration: Json): Promise<boolean> {
     const hooks: Json[] = configuration.webhooks ?? [];
     if (hooks.every((hook) => hook.clientConfig?.caBundle)) return false;
     const webhooks = hooks.map((hook) => ({ ...hook, clientConfig: { ...hook.clientConfig, caBundle: testCa } }));
-    await this.client.json("PATCH", `/apis/admissionregistration.k8s.io/v1/${resource}/${configuration.metadata.name}`, {
+    await this.client.json("PATCH", `${path("validatingwebhookconfigurations", undefined)}/${configuration.metadata.name}`, {
       body: JSON.stringify({ metadata: { resourceVersion: configuration.metadata.resourceVersion }, webhooks }),
       contentType: "application/merge-patch+json",
       signal: this.abort.signal,

@@ -4,15 +4,18 @@
 // No kubelet or controller-manager runs: tests play the controllers (test/helpers/play-controllers.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { closeSync, existsSync, type FSWatcher, mkdtempSync, openSync, readFileSync, readSync, rmSync, watch, writeFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
+import { StringDecoder } from "node:string_decoder";
 import { join } from "node:path";
 import { realTool } from "./tools.ts";
 
 export interface AuditEvent {
+  /** ResponseStarted (a watch, as it begins streaming), ResponseComplete or Panic. */
+  stage: string;
   verb: string;
   requestURI: string;
   user: { username: string };
@@ -30,6 +33,11 @@ export interface RealApiServer {
   caFile: string;
   /** Every request completed so far, oldest first (the server's own audit log). */
   audit(): AuditEvent[];
+  /**
+   * The first audit event (of any stage: a watch is recorded as it starts streaming) matching,
+   * as soon as the server writes it; the log is followed, never polled.
+   */
+  untilAudited(match: (event: AuditEvent) => boolean): Promise<AuditEvent>;
   close(): Promise<void>;
 }
 
@@ -116,7 +124,9 @@ export async function startRealApiServer(): Promise<RealApiServer> {
   ], { stdio: "ignore" });
   children.push(etcd);
 
+  const followers = new Set<FSWatcher>();
   const close = async () => {
+    followers.forEach((follower) => follower.close());
     await Promise.all([...children].reverse().map(stop));
     process.removeListener("exit", killAll);
     rmSync(dir, { recursive: true, force: true });
@@ -202,15 +212,53 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     const kubeconfig = writeKubeconfig(join(dir, "kubeconfig"), user, token);
     const controllersKubeconfig = writeKubeconfig(join(dir, "controllers.kubeconfig"), controllersUser, controllersToken);
 
-    const audit = () => {
-      const file = join(dir, "audit.log");
-      if (!existsSync(file)) return [];
-      return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as AuditEvent & { stage: string })
-        .filter((event) => event.stage === "ResponseComplete" || event.stage === "Panic");
-    };
-    return { url, kubeconfig, controllersKubeconfig, caFile, audit, close };
+    const log = new AuditLog(join(dir, "audit.log"));
+    const audit = () => log.read().filter((event) => event.stage === "ResponseComplete" || event.stage === "Panic");
+    const untilAudited = (match: (event: AuditEvent) => boolean) =>
+      new Promise<AuditEvent>((resolve) => {
+        const check = () => {
+          const found = log.read().find(match);
+          if (!found) return;
+          follower.close();
+          followers.delete(follower);
+          resolve(found);
+        };
+        // The folder, not the file: the server creates the file with its first event. A follower
+        // still waiting keeps nothing alive and ends with the server.
+        const follower = watch(dir, check).unref();
+        followers.add(follower);
+        check();
+      });
+    return { url, kubeconfig, controllersKubeconfig, caFile, audit, untilAudited, close };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** The audit log read incrementally: only what the server appended since the last read is parsed. */
+class AuditLog {
+  private readonly events: AuditEvent[] = [];
+  private offset = 0;
+  private partial = "";
+  private readonly decoder = new StringDecoder("utf8");
+
+  constructor(private readonly file: string) {}
+
+  read(): AuditEvent[] {
+    if (!existsSync(this.file)) return this.events;
+    const fd = openSync(this.file, "r");
+    try {
+      const buffer = Buffer.alloc(1 << 16);
+      for (let read; (read = readSync(fd, buffer, 0, buffer.length, this.offset)) > 0; this.offset += read) {
+        this.partial += this.decoder.write(buffer.subarray(0, read));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const lines = this.partial.split("\n");
+    this.partial = lines.pop()!;
+    for (const line of lines) if (line) this.events.push(JSON.parse(line) as AuditEvent);
+    return this.events;
   }
 }

@@ -317,7 +317,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       .list(kind, fields.get("metadata.namespace") ?? namespace)
       .map((entry) => versioned(entry.object, kind))
       .filter((object) => !name || object.metadata.name === name)
-      .filter((object) => labels.every(([key, value]) => object.metadata.labels?.[key!] === value));
+      .filter((object) => labels.every(([key, value]) => object.metadata.labels?.[key!] === value))
+      .map((object) => (kind.custom ? object : listItem(object)));
     return { kind: `${kind.kind}List`, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.resourceVersion) }, items };
   }
 
@@ -435,6 +436,15 @@ function notFound(kind: Kind, name: string): ApiError {
 /** Objects are stored once per group; each served version presents its own apiVersion. */
 function versioned(object: Json, kind: Kind): Json {
   return object.apiVersion === apiVersionOf(kind) ? object : { ...object, apiVersion: apiVersionOf(kind) };
+}
+
+/**
+ * A built-in kind's list is typed (a DeploymentList of Deployments): the real server names the
+ * kind once, on the list, and its items carry no kind or apiVersion. Watch events and GETs do.
+ */
+function listItem(object: Json): Json {
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
+  return rest;
 }
 
 /** `a=b,c=d` (also `a==b`) as a map; set-based selectors are not supported by the fake. */
