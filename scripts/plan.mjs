@@ -38,7 +38,7 @@ function printPlan(homelab, rendered, config) {
     const needs = plan.needs.length > 0 ? `, needs ${plan.needs.join(", ")}` : "";
     console.log(`\n${index + 1}. ${chalk.cyan(plan.name)} (release ${plan.release} in ${plan.namespace}${needs})`);
     JSON.parse(stdout).forEach((stage, stageIndex) => {
-      console.log(`   stage ${stageIndex + 1}: ${stage.length} resources`);
+      console.log(`   stage ${stageIndex + 1}: ${stage.length} resource${stage.length === 1 ? "" : "s"}`);
       for (const resource of stage) {
         const namespace = resource.metadata.namespace ? `${resource.metadata.namespace}/` : "";
         console.log(`     ${resource.kind} ${namespace}${resource.metadata.name}`);

@@ -130,6 +130,19 @@ const steps: Step[] = [
     return seen;
   }],
   ["a missing object is NotFound", (c) => answer(() => c.json("GET", "/api/v1/namespaces/conformance/configmaps/absent"))],
+  // The deploy lock: a Lease in kube-system, created once, then changed only with the resourceVersion last read.
+  ["kube-system exists from the start; a Lease is created once, and a patch with a stale resourceVersion is a Conflict", async (c) => {
+    const system = await c.json("GET", "/api/v1/namespaces/kube-system");
+    const leases = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases";
+    const lease = JSON.stringify({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "conformance-lock", namespace: "kube-system" }, spec: { holderIdentity: "a@host pid 1", leaseDurationSeconds: 60, acquireTime: "2026-01-02T03:04:05.000000Z", renewTime: "2026-01-02T03:04:05.000000Z", leaseTransitions: 0 } });
+    const created = await c.json("POST", leases, { body: lease });
+    const again = await answer(() => c.json("POST", leases, { body: lease }));
+    const patch = (resourceVersion: string, spec: Json) => c.json("PATCH", `${leases}/conformance-lock`, { body: JSON.stringify({ metadata: { resourceVersion }, spec }), contentType: "application/merge-patch+json" });
+    const taken = await patch(created.metadata.resourceVersion, { holderIdentity: "b@host pid 2", leaseTransitions: 1 });
+    const stale = await answer(() => patch(created.metadata.resourceVersion, { holderIdentity: "c@host pid 3" }));
+    const released = await patch(taken.metadata.resourceVersion, { holderIdentity: null, acquireTime: null, renewTime: null });
+    return [system.status.phase, created.spec, again, taken.spec, stale, released.spec];
+  }],
 ];
 
 /** Watches until the named object satisfies the predicate; answers true then. */

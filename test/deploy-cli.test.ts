@@ -16,14 +16,16 @@ t.test("deploy.mjs deploys, says where the ingress answers, and a re-run changes
   t.teardown(() => server.close());
   const env = { ...process.env, FORCE_COLOR: "0" };
   const first = await run(process.execPath, [script, "--kubeconfig", kubeconfig, "--config", examplePath], { env });
-  t.match(first.stdout, "ingress-nginx: entry point answers on http://10.0.0.3/");
+  t.match(first.stdout, "ingress-nginx: entry point address 10.0.0.3 assigned to Service ingress-nginx/ingress-nginx-controller; `hangar doctor` checks that it answers on the LAN");
+  t.notMatch(first.stdout, /answers on http/, "deploy never connects to the address, so it never says it answers");
   t.match(first.stdout, /metallb\s+26 created in [\d.]+s, new revision recorded/);
   t.match(first.stdout, /^metallb: waiting for Deployment\/metallb-system\/metallb-controller$/m, "piped: waits are plain lines too");
   t.notMatch(first.stdout, /\x1b\[/, "no colour or cursor movement when piped");
   server.clearLog();
   const again = await run(process.execPath, [script, "--kubeconfig", kubeconfig, "--config", examplePath], { env });
   t.match(again.stdout, /ingress-nginx\s+19 unchanged in/);
-  t.equal(server.requests.filter((r) => r.mutating).length, 0);
+  const writes = server.requests.filter((r) => r.mutating).map((r) => `${r.method} ${r.path}`);
+  t.same(writes, ["PATCH /apis/coordination.k8s.io/v1/namespaces/kube-system/leases/hangar-deploy", "PATCH /apis/coordination.k8s.io/v1/namespaces/kube-system/leases/hangar-deploy"], "nothing but the deploy lock, taken and given back");
 });
 
 t.test("a missing kubeconfig context is one clear line", async (t) => {
@@ -78,7 +80,8 @@ t.test("diff after a deploy counts changes and deletions; pruning asks, and with
   t.equal(refused.code, 1);
   t.match(refused.stdout, "This deploy deletes 1 object the flights no longer render:\n  IPAddressPool/metallb-system/spare");
   t.match(refused.stderr, "Not confirmed: no terminal to ask on (stdin is not a TTY); re-run with --yes to confirm; nothing was deployed or deleted.");
-  t.equal(server.requests.filter((r) => r.mutating).length, 0, "nothing written");
+  t.same(server.requests.filter((r) => r.mutating && !r.path.endsWith("/leases/hangar-deploy")), [], "nothing written but the deploy lock, held while asking");
+  t.notOk(server.get("coordination.k8s.io/v1", "Lease", "kube-system", "hangar-deploy")!.spec.holderIdentity, "and given back");
 
   const confirmed = await runScript("deploy", ["--kubeconfig", kubeconfig, "--config", config, "--yes"]);
   t.equal(confirmed.code, 0, confirmed.stderr);

@@ -63,7 +63,7 @@ t.test("the example's MetalLB and ingress-nginx deploy end to end on a real API 
   t.same(service.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }]);
   t.same(service.metadata.managedFields.filter((f: { operation: string }) => f.operation === "Apply").map((f: { manager: string }) => f.manager), ["yoke"], "applied server-side by field manager yoke");
   t.equal(service.metadata.annotations["instance.atc.yoke.cd/release"], "ingress-nginx");
-  t.same(events.filter((e) => e.type === "url"), [{ type: "url", flight: "ingress-nginx", url: "http://10.0.0.3/" }]);
+  t.same(events.filter((e) => e.type === "address"), [{ type: "address", flight: "ingress-nginx", address: "10.0.0.3", holder: "Service ingress-nginx/ingress-nginx-controller" }]);
 
   const crds = await get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
   const metallbCrds = crds.items.filter((crd: { spec: { group: string } }) => crd.spec.group === "metallb.io");

@@ -65,7 +65,7 @@ const clusterScoped = new Set(["Namespace", "CustomResourceDefinition", "Cluster
 
 async function until(client: KubeClient, apiVersion: string, kind: string, namespace: string | undefined, name: string, check = (object: Json) => readiness(kind, object)): Promise<void> {
   const info = (await new Discovery(client).find(apiVersion, kind))!;
-  await waitUntilReady(client, { info, namespace, name, what: `${kind}/${name}`, check }, 10_000);
+  await waitUntilReady(client, { info, namespace, name, what: `${kind}/${name}`, check }, AbortSignal.timeout(10_000));
 }
 
 export interface HelmInstalled {

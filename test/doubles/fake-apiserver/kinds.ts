@@ -35,6 +35,8 @@ const builtins: [apiVersion: string, kind: string, plural: string, namespaced: b
   ["discovery.k8s.io/v1", "EndpointSlice", "endpointslices", true],
   ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies", false],
   ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", false],
+  ["coordination.k8s.io/v1", "Lease", "leases", true],
+  ["v1", "Pod", "pods", true],
 ];
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
