@@ -1,9 +1,10 @@
 // The controllers a real cluster runs, played by the test against a real API server that has
 // none: it watches what the applier creates and writes the status a controller would (rollouts
 // done, Jobs complete, the LoadBalancer address MetalLB would assign, webhook CAs injected, the
-// EndpointSlices of Services whose pods are ready). Every write goes through the status
-// subresource or a patch, as the real controllers do. Endpoint addresses are TEST-NET-1 data:
-// the test server sends its cluster connections to a dead socket (real-apiserver.ts).
+// EndpointSlices of Services whose pods are ready, Envoy Gateway's GatewayClass and Gateway
+// status). Every write goes through the status subresource or a patch, as the real controllers
+// do. Endpoint addresses are TEST-NET-1 data: the test server sends its cluster connections to
+// its egress socket (real-apiserver.ts), where only played webhooks answer (played-webhooks.ts).
 import { setMaxListeners } from "node:events";
 import { KubeClient, type Json } from "../../lib/kube/client.ts";
 import { requestedAddress } from "../../lib/kube/readiness.ts";
@@ -20,7 +21,13 @@ const collections = {
   jobs: { base: "/apis/batch/v1", kind: "Job" },
   services: { base: "/api/v1", kind: "Service" },
   validatingwebhookconfigurations: { base: "/apis/admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration" },
+  mutatingwebhookconfigurations: { base: "/apis/admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration" },
+  gatewayclasses: { base: "/apis/gateway.networking.k8s.io/v1", kind: "GatewayClass" },
+  gateways: { base: "/apis/gateway.networking.k8s.io/v1", kind: "Gateway" },
 } as const;
+
+/** Kinds that exist only once a flight installs their CRD: the player waits for it. */
+const crds: Partial<Record<Collection, string>> = { gatewayclasses: "gatewayclasses.gateway.networking.k8s.io", gateways: "gateways.gateway.networking.k8s.io" };
 
 type Collection = keyof typeof collections;
 
@@ -28,7 +35,15 @@ const path = (collection: Collection, namespace: string | undefined) =>
   `${collections[collection].base}${namespace ? `/namespaces/${namespace}` : ""}/${collection}`;
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
-const testCa = Buffer.from("-----BEGIN CERTIFICATE-----\nplayed CA\n-----END CERTIFICATE-----\n").toString("base64");
+/** A CA for webhooks nobody calls; tests whose webhooks answer pass the played webhooks' CA. */
+const unusedCa = Buffer.from("-----BEGIN CERTIFICATE-----\nplayed CA\n-----END CERTIFICATE-----\n").toString("base64");
+
+export interface PlayerOptions {
+  /** Assign LoadBalancer addresses, as MetalLB does (default true). */
+  assignAddresses?: boolean;
+  /** The caBundle injected into webhook configurations. */
+  caBundle?: string;
+}
 
 export class ControllerPlayer {
   /** What the player wrote, in order: tests assert the applier waited for these. */
@@ -38,7 +53,7 @@ export class ControllerPlayer {
   /** Endpoint addresses handed out so far (192.0.2.N). */
   private addresses = 0;
 
-  constructor(private readonly client: KubeClient, private readonly options: { assignAddresses: boolean } = { assignAddresses: true }) {}
+  constructor(private readonly client: KubeClient, private readonly options: PlayerOptions = {}) {}
 
   start(): this {
     // Every watch and request of the player listens to the one signal.
@@ -48,7 +63,10 @@ export class ControllerPlayer {
       ["daemonsets", (o) => this.rollout(o, "daemonsets")],
       ["jobs", (o) => this.complete(o)],
       ["services", async (o) => (await this.assign(o)) || (await this.endpoints(o.metadata.namespace))],
-      ["validatingwebhookconfigurations", (o) => this.inject(o)],
+      ["validatingwebhookconfigurations", (o) => this.inject(o, "validatingwebhookconfigurations")],
+      ["mutatingwebhookconfigurations", (o) => this.inject(o, "mutatingwebhookconfigurations")],
+      ["gatewayclasses", (o) => this.accept(o)],
+      ["gateways", (o) => this.program(o)],
     ];
     for (const [collection, play] of watched) this.running.push(this.loop(collection, play));
     return this;
@@ -69,7 +87,7 @@ export class ControllerPlayer {
   }
 
   injectCa(name: string): Promise<void> {
-    return this.once("validatingwebhookconfigurations", undefined, name, (configuration) => this.inject(configuration));
+    return this.once("validatingwebhookconfigurations", undefined, name, (configuration) => this.inject(configuration, "validatingwebhookconfigurations"));
   }
 
   /** Publishes the EndpointSlices of the namespace's Services whose pods are ready. */
@@ -89,6 +107,8 @@ export class ControllerPlayer {
 
   private async loop(collection: Collection, play: (object: Json) => Promise<boolean>): Promise<void> {
     const signal = this.abort.signal;
+    const crd = crds[collection];
+    if (crd && !(await this.established(crd))) return;
     while (!signal.aborted) {
       try {
         const list = await this.client.json("GET", path(collection, undefined), { signal });
@@ -185,19 +205,70 @@ export class ControllerPlayer {
   }
 
   private async assign(service: Json): Promise<boolean> {
-    if (!this.options.assignAddresses || service.spec.type !== "LoadBalancer") return false;
+    if (this.options.assignAddresses === false || service.spec.type !== "LoadBalancer") return false;
     const wanted = requestedAddress(service);
     if (!wanted || (service.status?.loadBalancer?.ingress ?? []).some((entry: Json) => entry.ip === wanted)) return false;
     await this.patchStatus(service, "services", { loadBalancer: { ingress: [{ ip: wanted, ipMode: "VIP" }] } });
     return true;
   }
 
-  /** What MetalLB's controller and ingress-nginx's patch job do: put the CA into the webhooks. */
-  private async inject(configuration: Json): Promise<boolean> {
+  /** Waits (watching) until the CRD is Established; false when the player stops first. */
+  private async established(name: string): Promise<boolean> {
+    const signal = this.abort.signal;
+    const crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    const isEstablished = (crd: Json) => (crd?.status?.conditions ?? []).some((c: Json) => c.type === "Established" && c.status === "True");
+    while (!signal.aborted) {
+      try {
+        const list = await this.client.json("GET", crds, { query: { fieldSelector: `metadata.name=${name}` }, signal });
+        if (list.items.some(isEstablished)) return true;
+        const stream = new AbortController();
+        const stop = () => stream.abort();
+        signal.addEventListener("abort", stop, { once: true });
+        let found = false;
+        await this.client.watch(crds, { fieldSelector: `metadata.name=${name}`, resourceVersion: list.metadata.resourceVersion }, (event) => {
+          if (isEstablished(event.object)) {
+            found = true;
+            stream.abort();
+          }
+        }, stream.signal).finally(() => signal.removeEventListener("abort", stop));
+        if (found) return true;
+      } catch (error) {
+        if (signal.aborted) return false;
+        throw error;
+      }
+    }
+    return false;
+  }
+
+  /** Envoy Gateway accepting the GatewayClass that names it. */
+  private async accept(gatewayClass: Json): Promise<boolean> {
+    const generation = gatewayClass.metadata.generation;
+    if ((gatewayClass.status?.conditions ?? []).some((c: Json) => c.type === "Accepted" && c.status === "True" && c.observedGeneration === generation)) return false;
+    await this.patchStatus(gatewayClass, "gatewayclasses", {
+      conditions: [{ type: "Accepted", status: "True", reason: "Accepted", message: "Valid GatewayClass", observedGeneration: generation, lastTransitionTime: now() }],
+    });
+    return true;
+  }
+
+  /** Envoy Gateway programming a Gateway on the address MetalLB assigned to its Service. */
+  private async program(gateway: Json): Promise<boolean> {
+    const generation = gateway.metadata.generation;
+    if ((gateway.status?.conditions ?? []).some((c: Json) => c.type === "Programmed" && c.status === "True" && c.observedGeneration === generation)) return false;
+    const wanted = String(gateway.spec?.infrastructure?.annotations?.["metallb.io/loadBalancerIPs"] ?? "").split(",")[0]?.trim();
+    const condition = (type: string, reason: string) => ({ type, status: "True", reason, message: reason, observedGeneration: generation, lastTransitionTime: now() });
+    await this.patchStatus(gateway, "gateways", {
+      addresses: wanted ? [{ type: "IPAddress", value: wanted }] : [],
+      conditions: [condition("Accepted", "Accepted"), condition("Programmed", "Programmed")],
+    });
+    return true;
+  }
+
+  /** What MetalLB's controller and the certgen Jobs do: put the CA into the webhooks. */
+  private async inject(configuration: Json, collection: "validatingwebhookconfigurations" | "mutatingwebhookconfigurations"): Promise<boolean> {
     const hooks: Json[] = configuration.webhooks ?? [];
     if (hooks.every((hook) => hook.clientConfig?.caBundle)) return false;
-    const webhooks = hooks.map((hook) => ({ ...hook, clientConfig: { ...hook.clientConfig, caBundle: testCa } }));
-    await this.client.json("PATCH", `${path("validatingwebhookconfigurations", undefined)}/${configuration.metadata.name}`, {
+    const webhooks = hooks.map((hook) => ({ ...hook, clientConfig: { ...hook.clientConfig, caBundle: this.options.caBundle ?? unusedCa } }));
+    await this.client.json("PATCH", `${path(collection, undefined)}/${configuration.metadata.name}`, {
       body: JSON.stringify({ metadata: { resourceVersion: configuration.metadata.resourceVersion }, webhooks }),
       contentType: "application/merge-patch+json",
       signal: this.abort.signal,

@@ -31,6 +31,10 @@ export interface RealApiServer {
   controllersKubeconfig: string;
   /** The server's self-signed certificate (PEM), a CA any test may hand out. */
   caFile: string;
+  /** The Unix socket every connection into the cluster goes to (nobody listens unless a test plays webhooks there). */
+  egressSocket: string;
+  /** Kills etcd: the server stays up and stops answering anything that needs storage. */
+  killEtcd(): Promise<void>;
   /** Every request completed so far, oldest first (the server's own audit log). */
   audit(): AuditEvent[];
   /**
@@ -110,6 +114,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
   process.once("exit", killAll);
 
   const etcdLog = join(dir, "etcd.log");
+  const egressSocket = join(dir, "no-cluster-network.sock");
   const etcd = spawn(realTool("etcd"), [
     "--name", "default",
     "--data-dir", join(dir, "etcd"),
@@ -155,7 +160,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
       "    connection:",
       "      proxyProtocol: HTTPConnect",
       "      transport:",
-      `        uds: { udsName: ${join(dir, "no-cluster-network.sock")} }`,
+      `        uds: { udsName: ${egressSocket} }`,
       "",
     ].join("\n"));
 
@@ -229,7 +234,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
         followers.add(follower);
         check();
       });
-    return { url, kubeconfig, controllersKubeconfig, caFile, audit, untilAudited, close };
+    return { url, kubeconfig, controllersKubeconfig, caFile, egressSocket, killEtcd: () => stop(etcd), audit, untilAudited, close };
   } catch (error) {
     await close();
     throw error;
