@@ -4,49 +4,36 @@
 import t from "tap";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { KubeClient } from "../lib/kube/client.ts";
 import { renderPlan } from "../lib/flight/plan.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
 import { flights as registry } from "../flights/index.ts";
-import { deploy, fastRetry } from "./helpers/cluster.ts";
-import { startRealApiServer, type RealApiServer } from "./helpers/real-apiserver.ts";
-import { ControllerPlayer } from "./helpers/play-controllers.ts";
-import { playWebhooks, type PlayedWebhooks } from "./helpers/played-webhooks.ts";
+import { deploy } from "./helpers/cluster.ts";
+import { startRealCluster, type RealCluster } from "./helpers/real-cluster.ts";
 
 const mutating = new Set(["create", "update", "patch", "delete", "deletecollection"]);
 const plan = (file: string) => renderPlan(parseHomelab(readFileSync(fileURLToPath(new URL(`../${file}`, import.meta.url)), "utf8"), file).homelab, registry);
 
-let server: RealApiServer;
-let client: KubeClient;
-let player: ControllerPlayer;
-let webhooks: PlayedWebhooks;
-
+let cluster: RealCluster;
 t.before(async () => {
-  server = await startRealApiServer();
-  webhooks = await playWebhooks(server.egressSocket, ["metallb-system", "ingress-nginx", "envoy-gateway-system"]);
-  client = await KubeClient.create({ kubeconfig: server.kubeconfig, retry: fastRetry });
-  player = new ControllerPlayer(await KubeClient.create({ kubeconfig: server.controllersKubeconfig, retry: fastRetry }), { caBundle: webhooks.caBundle }).start();
+  cluster = await startRealCluster(["metallb-system", "ingress-nginx", "envoy-gateway-system"]);
+  await cluster.startControllers();
 });
-t.teardown(async () => {
-  await player.stop();
-  await webhooks.close();
-  await server.close();
-});
+t.teardown(() => cluster.close());
 
 for (const file of ["homelab.yaml", "examples/gateway.yaml"]) {
   t.test(`${file}: deployed, then a re-run writes nothing and a diff would change nothing`, async (t) => {
-    const first = await deploy(client, plan(file), { timeoutMs: 300_000 });
+    const first = await deploy(cluster.client, plan(file), { timeoutMs: 300_000 });
     t.ok(first.summaries.every((s) => s.counts.created + s.counts.configured + s.counts.unchanged > 0), "every flight applied");
-    t.ok(webhooks.calls.some((call) => call.endsWith("/validate-metallb-io-v1beta1-ipaddresspool")), "MetalLB's webhook admitted the pool");
+    t.ok(cluster.webhooks.calls.some((call) => call.endsWith("/validate-metallb-io-v1beta1-ipaddresspool")), "MetalLB's webhook admitted the pool");
 
-    const before = server.audit().length;
-    const again = await deploy(client, plan(file), { timeoutMs: 300_000 });
-    const requests = server.audit().slice(before);
+    const before = cluster.server.audit().length;
+    const again = await deploy(cluster.client, plan(file), { timeoutMs: 300_000 });
+    const requests = cluster.server.audit().slice(before);
     t.same(requests.filter((e) => mutating.has(e.verb)).map((e) => `${e.verb} ${e.requestURI}`), [], "the re-run writes nothing");
     t.same(requests.filter((e) => e.requestURI.includes("dryRun")).map((e) => e.requestURI), [], "and sends no dry run");
     t.same(again.summaries.filter((s) => s.counts.configured > 0 || s.newRevision).map((s) => s.flight), []);
 
-    const diff = await deploy(client, plan(file), { diff: true });
+    const diff = await deploy(cluster.client, plan(file), { diff: true });
     const changes = diff.events.filter((e) => e.type === "resource" && e.outcome !== "unchanged");
     t.same(changes, [], "a diff would change nothing");
   });

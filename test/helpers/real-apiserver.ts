@@ -41,7 +41,9 @@ export interface RealApiServer {
    * The first audit event (of any stage: a watch is recorded as it starts streaming) matching,
    * as soon as the server writes it; the log is followed, never polled.
    */
-  untilAudited(match: (event: AuditEvent) => boolean): Promise<AuditEvent>;
+  untilAudited(match: (event: AuditEvent) => boolean, from?: number): Promise<AuditEvent>;
+  /** How many audit events (of every stage) there are so far: `from` for untilAudited, to look only at later ones. */
+  auditMark(): number;
   close(): Promise<void>;
 }
 
@@ -219,10 +221,10 @@ export async function startRealApiServer(): Promise<RealApiServer> {
 
     const log = new AuditLog(join(dir, "audit.log"));
     const audit = () => log.read().filter((event) => event.stage === "ResponseComplete" || event.stage === "Panic");
-    const untilAudited = (match: (event: AuditEvent) => boolean) =>
+    const untilAudited = (match: (event: AuditEvent) => boolean, from = 0) =>
       new Promise<AuditEvent>((resolve) => {
         const check = () => {
-          const found = log.read().find(match);
+          const found = log.read().slice(from).find(match);
           if (!found) return;
           follower.close();
           followers.delete(follower);
@@ -234,7 +236,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
         followers.add(follower);
         check();
       });
-    return { url, kubeconfig, controllersKubeconfig, caFile, egressSocket, killEtcd: () => stop(etcd), audit, untilAudited, close };
+    return { url, kubeconfig, controllersKubeconfig, caFile, egressSocket, killEtcd: () => stop(etcd), audit, untilAudited, auditMark: () => log.read().length, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,0 +1,58 @@
+// A hangar script run as a user runs it, followed while it runs: its output as it comes (tests
+// wait for a line, never for time), its exit, and Ctrl-C.
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export interface ScriptProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** The exit code (null when ended by a signal). */
+  exited: Promise<number | null>;
+  /** Resolves once stdout or stderr matches, or rejects when the process ends first. */
+  untilOutput(pattern: RegExp): Promise<void>;
+}
+
+export function runScript(name: string, args: string[], env: Record<string, string> = {}): ScriptProcess {
+  const script = fileURLToPath(new URL(`../../scripts/${name}.mjs`, import.meta.url));
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, FORCE_COLOR: "0", NODE_OPTIONS: "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin!.end();
+  let out = "";
+  let err = "";
+  const waiters = new Set<() => void>();
+  const changed = () => waiters.forEach((waiter) => waiter());
+  child.stdout!.on("data", (chunk) => {
+    out += chunk;
+    changed();
+  });
+  child.stderr!.on("data", (chunk) => {
+    err += chunk;
+    changed();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+    changed();
+  });
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    untilOutput: (pattern) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(out) || pattern.test(err)) {
+            waiters.delete(check);
+            resolve();
+          } else if (ended) {
+            waiters.delete(check);
+            reject(new Error(`${name} ended without printing ${pattern}:\n${out}\n${err}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
+}
