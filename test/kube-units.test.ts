@@ -7,6 +7,7 @@ import { containedIn } from "../lib/kube/subset.ts";
 import { describeDiff } from "../lib/kube/diff.ts";
 import { sameJson } from "../lib/kube/same.ts";
 import { canonicalQuantity } from "../lib/kube/quantity.ts";
+import { describeWorkloads, selects, workloadsBehind } from "../lib/kube/workloads.ts";
 import { compareTimes } from "../lib/kube/revision.ts";
 
 const policy = { attempts: 5, baseMs: 100, maxMs: 1000 };
@@ -98,4 +99,29 @@ t.test("quantities are compared as the server stores them", async (t) => {
   t.ok(containedIn({ spec: { template: { spec: { containers: [{ resources: { limits: { memory: "1024Mi" } } }], volumes: [{ emptyDir: { sizeLimit: "0.5Ki" } }] } } } }, live));
   t.notOk(containedIn({ spec: { template: { spec: { containers: [{ resources: { limits: { memory: "1025Mi" } } }] } } } }, live), "another value");
   t.notOk(containedIn({ data: { memory: "1024Mi" } }, { data: { memory: "1Gi" } }), "only quantity fields: a ConfigMap's text is text");
+});
+
+t.test("the workloads behind a gate, in words", async (t) => {
+  t.ok(selects({ matchLabels: { app: "a" }, matchExpressions: [{ key: "tier", operator: "In", values: ["x", "y"] }] }, { app: "a", tier: "y" }));
+  t.notOk(selects({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["y"] }] }, { tier: "y" }));
+  t.notOk(selects({}, { app: "a" }), "an empty selector picks nothing here");
+  t.ok(selects({ app: "a" }, { app: "a", other: "b" }), "a Service's plain map");
+  const deployment = { metadata: { name: "controller", namespace: "ns" }, spec: { replicas: 1, selector: { matchLabels: { app: "c" } }, template: { metadata: { labels: { app: "c" } } } }, status: {} };
+  const daemonSet = { metadata: { name: "speaker", namespace: "ns" }, spec: { selector: { matchLabels: { app: "s" } }, template: { metadata: { labels: { app: "s" } } } }, status: { desiredNumberScheduled: 2, numberReady: 1 } };
+  t.same(workloadsBehind({ spec: { selector: { app: "c" } } }, [deployment], [daemonSet]).map((w) => w.object.metadata.name), ["controller"]);
+  const event = (kind: string, name: string, reason: string, message: string, lastTimestamp: string, type = "Warning") => ({ type, reason, message, lastTimestamp, involvedObject: { kind, name } });
+  const events = [
+    event("ReplicaSet", "controller-5d8f", "FailedCreate", 'Error creating: pods "controller-5d8f-" is forbidden: violates PodSecurity "baseline:latest"', "2026-01-01T00:00:02Z"),
+    event("ReplicaSet", "controller-5d8f", "SuccessfulCreate", "Created pod", "2026-01-01T00:00:03Z", "Normal"),
+    event("Pod", "speaker-1", "FailedScheduling", "0/1 nodes are available: 1 node(s) didn't have free ports", "2026-01-01T00:00:05Z"),
+    event("Pod", "unrelated-1", "BackOff", "Back-off restarting failed container", "2026-01-01T00:00:09Z"),
+  ];
+  const pods = [{ metadata: { name: "speaker-1", labels: { app: "s" } }, status: { phase: "Pending" } }];
+  t.equal(
+    describeWorkloads([{ kind: "Deployment", object: deployment }, { kind: "DaemonSet", object: daemonSet }], pods, events),
+    "Deployment ns/controller 0/1 ready, no pods; DaemonSet ns/speaker 1/2 ready, pod speaker-1 Pending; newest warnings: " +
+      "Pod speaker-1: FailedScheduling: 0/1 nodes are available: 1 node(s) didn't have free ports; " +
+      'ReplicaSet controller-5d8f: FailedCreate: Error creating: pods "controller-5d8f-" is forbidden: violates PodSecurity "baseline:latest"',
+    "newest first, warnings only, and only about these workloads",
+  );
 });

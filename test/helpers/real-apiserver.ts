@@ -114,6 +114,12 @@ export async function startRealApiServer(): Promise<RealApiServer> {
   const children: ChildProcess[] = [];
   const killAll = () => children.forEach((child) => child.kill("SIGKILL"));
   process.once("exit", killAll);
+  // A test file stopped by its timeout gets SIGTERM, which skips "exit": take the servers along, then end as asked.
+  const onTerm = () => {
+    killAll();
+    process.kill(process.pid, "SIGTERM");
+  };
+  process.once("SIGTERM", onTerm);
 
   const etcdLog = join(dir, "etcd.log");
   const egressSocket = join(dir, "no-cluster-network.sock");
@@ -136,6 +142,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     followers.forEach((follower) => follower.close());
     await Promise.all([...children].reverse().map(stop));
     process.removeListener("exit", killAll);
+    process.removeListener("SIGTERM", onTerm);
     rmSync(dir, { recursive: true, force: true });
   };
 
