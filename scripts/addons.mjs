@@ -101,6 +101,7 @@ export async function deployAddons(flights, options, retired = []) {
     const confirmed = tally.confirmed();
     console.log(confirmed.length > 0 ? "  what the server confirmed before the run stopped:" : "  the server confirmed no change before the run stopped");
     confirmed.forEach((line) => console.log(`    ${line}`));
+    if (confirmed.some((line) => line.includes(": unanswered "))) console.log("  (unanswered: sent before the run stopped, never answered; the server may have applied it)");
   }
 
   async function takeLock() {
