@@ -4,57 +4,40 @@
 import t from "tap";
 import type { Resource } from "../lib/flight/contract.ts";
 import type { PlannedFlight } from "../lib/flight/plan.ts";
-import { KubeClient } from "../lib/kube/client.ts";
-import { deploy, fastRetry } from "./helpers/cluster.ts";
-import { startRealApiServer, type RealApiServer } from "./helpers/real-apiserver.ts";
-import { ControllerPlayer } from "./helpers/play-controllers.ts";
+import { deploy } from "./helpers/cluster.ts";
+import { startRealCluster, type RealCluster } from "./helpers/real-cluster.ts";
+import { namespacedFlight, serviceWebhook } from "./helpers/test-flights.ts";
 
-let server: RealApiServer;
-let client: KubeClient;
-let player: ControllerPlayer;
+let cluster: RealCluster;
 t.before(async () => {
-  server = await startRealApiServer();
-  client = await KubeClient.create({ kubeconfig: server.kubeconfig, retry: fastRetry });
-  // Not started: each step is played by hand.
-  player = new ControllerPlayer(await KubeClient.create({ kubeconfig: server.controllersKubeconfig, retry: fastRetry }));
+  cluster = await startRealCluster();
 });
-t.teardown(async () => {
-  await player.stop();
-  await server.close();
-});
+t.teardown(() => cluster.close());
 
 const labels = { app: "web" };
 const image = "registry.example/web:1";
 
 function flight(namespace: string, extra: Resource[] = []): PlannedFlight {
-  return {
-    name: namespace,
-    release: namespace,
-    namespace,
-    needs: [],
-    input: undefined,
-    stages: [[
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
-      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "web", namespace } },
-      {
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name: "web", namespace },
-        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { serviceAccountName: "web", containers: [{ name: "web", image }] } } },
-      },
-      ...extra,
-    ]],
-  };
+  return namespacedFlight(namespace, [[
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "web", namespace } },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", namespace },
+      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { serviceAccountName: "web", containers: [{ name: "web", image }] } } },
+    },
+    ...extra,
+  ]]);
 }
 
 /** A pod of the Deployment, with the container state the kubelet would report, and a warning about it. */
 async function playPod(namespace: string, name: string, status: object, warning: { reason: string; message: string }): Promise<void> {
-  await client.json("POST", `/api/v1/namespaces/${namespace}/pods`, {
+  await cluster.client.json("POST", `/api/v1/namespaces/${namespace}/pods`, {
     body: JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace, labels }, spec: { serviceAccountName: "web", containers: [{ name: "web", image }] } }),
   });
-  await client.json("PATCH", `/api/v1/namespaces/${namespace}/pods/${name}/status`, { body: JSON.stringify({ status }), contentType: "application/merge-patch+json" });
+  await cluster.client.json("PATCH", `/api/v1/namespaces/${namespace}/pods/${name}/status`, { body: JSON.stringify({ status }), contentType: "application/merge-patch+json" });
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  await client.json("POST", `/api/v1/namespaces/${namespace}/events`, {
+  await cluster.client.json("POST", `/api/v1/namespaces/${namespace}/events`, {
     body: JSON.stringify({
       apiVersion: "v1",
       kind: "Event",
@@ -70,11 +53,11 @@ async function playPod(namespace: string, name: string, status: object, warning:
   });
 }
 
-const watching = (resource: string, namespace: string | undefined) => server.untilAudited((e) => e.verb === "watch" && e.objectRef?.resource === resource && e.objectRef?.namespace === namespace);
+const watching = (resource: string, namespace: string | undefined) => cluster.server.untilAudited((e) => e.verb === "watch" && e.objectRef?.resource === resource && e.objectRef?.namespace === namespace);
 
 t.test("a Deployment that never becomes ready: its pods' state and the kubelet's newest warning", async (t) => {
   const namespace = "explain-deployment";
-  const deploying = deploy(client, [flight(namespace)], { timeoutMs: 10_000 });
+  const deploying = deploy(cluster.client, [flight(namespace)], { timeoutMs: 10_000 });
   await watching("deployments", namespace);
   await playPod(namespace, "web-7c9d4-x2x9p", {
     phase: "Pending",
@@ -93,25 +76,13 @@ t.test("a Deployment that never becomes ready: its pods' state and the kubelet's
 t.test("a webhook whose Service has no ready endpoint: the Deployment behind it, its pod and its warning", async (t) => {
   const namespace = "explain-webhook";
   const service: Resource = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace }, spec: { selector: labels, ports: [{ port: 443, targetPort: 9443 }] } };
-  const webhook: Resource = {
-    apiVersion: "admissionregistration.k8s.io/v1",
-    kind: "ValidatingWebhookConfiguration",
-    metadata: { name: "explain-webhook" },
-    webhooks: [{
-      name: "check.explain.hangar.dev",
-      admissionReviewVersions: ["v1"],
-      sideEffects: "None",
-      failurePolicy: "Ignore",
-      clientConfig: { service: { name: "web", namespace, path: "/validate" } },
-      rules: [{ apiGroups: ["explain.hangar.dev"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["things"] }],
-    }],
-  };
-  const deploying = deploy(client, [flight(namespace, [service, webhook])], { timeoutMs: 10_000 });
+  const webhook = serviceWebhook("explain-webhook", { name: "web", namespace });
+  const deploying = deploy(cluster.client, [flight(namespace, [service, webhook])], { timeoutMs: 10_000 });
   await watching("deployments", namespace);
   // Rolled out and its CA injected, but its pod never passes its readiness probe: no endpoint.
-  await player.rollOut("deployments", namespace, "web", { endpoints: false });
+  await cluster.steps.rollOut("deployments", namespace, "web", { endpoints: false });
   await watching("validatingwebhookconfigurations", undefined);
-  await player.injectCa("explain-webhook");
+  await cluster.steps.injectCa("explain-webhook");
   await playPod(namespace, "web-5f6b7-abcde", {
     phase: "Running",
     conditions: [{ type: "Ready", status: "False" }],

@@ -4,40 +4,24 @@
 import t from "tap";
 import type { Resource } from "../lib/flight/contract.ts";
 import type { PlannedFlight } from "../lib/flight/plan.ts";
-import { KubeClient } from "../lib/kube/client.ts";
-import { deploy, examplePlan, fastRetry } from "./helpers/cluster.ts";
-import { startRealApiServer, type AuditEvent, type RealApiServer } from "./helpers/real-apiserver.ts";
-import { ControllerPlayer } from "./helpers/play-controllers.ts";
+import { deploy, examplePlan } from "./helpers/cluster.ts";
+import { startRealCluster, type RealCluster } from "./helpers/real-cluster.ts";
+import { namespacedFlight, serviceWebhook } from "./helpers/test-flights.ts";
+import type { AuditEvent } from "./helpers/real-apiserver.ts";
 
-let server: RealApiServer;
-let client: KubeClient;
-let player: ControllerPlayer;
-
+let cluster: RealCluster;
 t.before(async () => {
-  server = await startRealApiServer();
-  client = await KubeClient.create({ kubeconfig: server.kubeconfig, retry: fastRetry });
-  // Not started: each test plays one controller step at a time.
-  player = new ControllerPlayer(await KubeClient.create({ kubeconfig: server.controllersKubeconfig, retry: fastRetry }));
+  cluster = await startRealCluster();
 });
-t.teardown(async () => {
-  await player.stop();
-  await server.close();
-});
+t.teardown(() => cluster.close());
+// Each test plays one controller step at a time: cluster.steps.
 
 const labels = { app: "gated" };
 const podTemplate = { metadata: { labels }, spec: { containers: [{ name: "main", image: "registry.example/gated:1" }] } };
 
 /** A flight of the gated objects, then a ConfigMap that may only be applied once they are ready. */
 function gatedFlight(namespace: string, gated: Resource[]): PlannedFlight {
-  const after: Resource = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "after-the-gate", namespace }, data: { ok: "1" } };
-  return {
-    name: namespace,
-    release: namespace,
-    namespace,
-    needs: [],
-    input: undefined,
-    stages: [[{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }, ...gated], [after]],
-  };
+  return namespacedFlight(namespace, [gated, [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "after-the-gate", namespace }, data: { ok: "1" } }]]);
 }
 
 /** A watch the applier opened on `resource` (named, or by label selector), as the server starts it. */
@@ -57,18 +41,18 @@ async function firstOf(watching: Promise<unknown>, deploying: Promise<unknown>, 
 }
 
 const revisions = async (namespace: string) =>
-  (await client.json("GET", `/api/v1/namespaces/${namespace}/secrets`, { query: { labelSelector: "internal.yoke/kind=revision" } })).items.map((secret: { metadata: { name: string } }) => secret.metadata.name);
+  (await cluster.client.json("GET", `/api/v1/namespaces/${namespace}/secrets`, { query: { labelSelector: "internal.yoke/kind=revision" } })).items.map((secret: { metadata: { name: string } }) => secret.metadata.name);
 
 const configMapExists = (namespace: string) =>
-  client.getOrUndefined(`/api/v1/namespaces/${namespace}/configmaps/after-the-gate`).then((found) => found !== undefined);
+  cluster.client.getOrUndefined(`/api/v1/namespaces/${namespace}/configmaps/after-the-gate`).then((found) => found !== undefined);
 
 t.test("a Deployment with status {} holds the next stage until the played rollout", async (t) => {
   const namespace = "gate-deployment";
   const deployment: Resource = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace }, spec: { replicas: 1, selector: { matchLabels: labels }, template: podTemplate } };
-  const deploying = deploy(client, [gatedFlight(namespace, [deployment])], { timeoutMs: 600_000 });
-  t.equal(await firstOf(server.untilAudited(watchOf("deployments", namespace, "metadata.name=web")), deploying), "holds");
+  const deploying = deploy(cluster.client, [gatedFlight(namespace, [deployment])], { timeoutMs: 600_000 });
+  t.equal(await firstOf(cluster.server.untilAudited(watchOf("deployments", namespace, "metadata.name=web")), deploying), "holds");
   t.equal(await configMapExists(namespace), false, "nothing of the next stage applied");
-  await player.rollOut("deployments", namespace, "web");
+  await cluster.steps.rollOut("deployments", namespace, "web");
   const { summaries } = await deploying;
   t.equal(summaries[0]!.counts.created, 3);
   t.equal(await configMapExists(namespace), true);
@@ -77,10 +61,10 @@ t.test("a Deployment with status {} holds the next stage until the played rollou
 t.test("a DaemonSet holds until the played rollout", async (t) => {
   const namespace = "gate-daemonset";
   const daemonSet: Resource = { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent", namespace }, spec: { selector: { matchLabels: labels }, template: podTemplate } };
-  const deploying = deploy(client, [gatedFlight(namespace, [daemonSet])], { timeoutMs: 600_000 });
-  t.equal(await firstOf(server.untilAudited(watchOf("daemonsets", namespace, "metadata.name=agent")), deploying), "holds");
+  const deploying = deploy(cluster.client, [gatedFlight(namespace, [daemonSet])], { timeoutMs: 600_000 });
+  t.equal(await firstOf(cluster.server.untilAudited(watchOf("daemonsets", namespace, "metadata.name=agent")), deploying), "holds");
   t.equal(await configMapExists(namespace), false);
-  await player.rollOut("daemonsets", namespace, "agent");
+  await cluster.steps.rollOut("daemonsets", namespace, "agent");
   await deploying;
   t.equal(await configMapExists(namespace), true);
 });
@@ -93,10 +77,10 @@ t.test("a Job holds until the played Job controller marks it Complete", async (t
     metadata: { name: "once", namespace },
     spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "main", image: "registry.example/once:1" }] } } },
   };
-  const deploying = deploy(client, [gatedFlight(namespace, [job])], { timeoutMs: 600_000 });
-  t.equal(await firstOf(server.untilAudited(watchOf("jobs", namespace, "metadata.name=once")), deploying), "holds");
+  const deploying = deploy(cluster.client, [gatedFlight(namespace, [job])], { timeoutMs: 600_000 });
+  t.equal(await firstOf(cluster.server.untilAudited(watchOf("jobs", namespace, "metadata.name=once")), deploying), "holds");
   t.equal(await configMapExists(namespace), false);
-  await player.completeJob(namespace, "once");
+  await cluster.steps.completeJob(namespace, "once");
   await deploying;
   t.equal(await configMapExists(namespace), true);
 });
@@ -109,10 +93,10 @@ t.test("a LoadBalancer Service holds until it holds the address it asked for", a
     metadata: { name: "entry", namespace, annotations: { "metallb.io/loadBalancerIPs": "10.0.0.3" } },
     spec: { type: "LoadBalancer", selector: labels, ports: [{ name: "http", port: 80, targetPort: 8080 }] },
   };
-  const deploying = deploy(client, [gatedFlight(namespace, [service])], { timeoutMs: 600_000 });
-  t.equal(await firstOf(server.untilAudited(watchOf("services", namespace, "metadata.name=entry")), deploying), "holds");
+  const deploying = deploy(cluster.client, [gatedFlight(namespace, [service])], { timeoutMs: 600_000 });
+  t.equal(await firstOf(cluster.server.untilAudited(watchOf("services", namespace, "metadata.name=entry")), deploying), "holds");
   t.equal(await configMapExists(namespace), false);
-  await player.assignAddress(namespace, "entry");
+  await cluster.steps.assignAddress(namespace, "entry");
   await deploying;
   t.equal(await configMapExists(namespace), true);
 });
@@ -121,42 +105,30 @@ t.test("a webhook holds the flight's end until its CA is injected, then until it
   const namespace = "gate-webhook";
   const deployment: Resource = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "hook", namespace }, spec: { replicas: 1, selector: { matchLabels: labels }, template: podTemplate } };
   const service: Resource = { apiVersion: "v1", kind: "Service", metadata: { name: "hook", namespace }, spec: { selector: labels, ports: [{ port: 443, targetPort: 9443 }] } };
-  const webhook: Resource = {
-    apiVersion: "admissionregistration.k8s.io/v1",
-    kind: "ValidatingWebhookConfiguration",
-    metadata: { name: "gate-webhook" },
-    webhooks: [{
-      name: "check.gate.hangar.dev",
-      admissionReviewVersions: ["v1"],
-      sideEffects: "None",
-      failurePolicy: "Ignore",
-      clientConfig: { service: { name: "hook", namespace, path: "/validate" } },
-      rules: [{ apiGroups: ["gate.hangar.dev"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["things"] }],
-    }],
-  };
-  const deploying = deploy(client, [gatedFlight(namespace, [deployment, service, webhook])], { timeoutMs: 600_000 });
-  const caWatch = server.untilAudited(watchOf("validatingwebhookconfigurations", undefined, "metadata.name=gate-webhook"));
-  t.equal(await firstOf(server.untilAudited(watchOf("deployments", namespace, "metadata.name=hook")), deploying, caWatch), "holds", "first the Deployment");
+  const webhook = serviceWebhook("gate-webhook", { name: "hook", namespace });
+  const deploying = deploy(cluster.client, [gatedFlight(namespace, [deployment, service, webhook])], { timeoutMs: 600_000 });
+  const caWatch = cluster.server.untilAudited(watchOf("validatingwebhookconfigurations", undefined, "metadata.name=gate-webhook"));
+  t.equal(await firstOf(cluster.server.untilAudited(watchOf("deployments", namespace, "metadata.name=hook")), deploying, caWatch), "holds", "first the Deployment");
   // Its pods run (no endpoints published yet), and no CA is injected.
-  await player.rollOut("deployments", namespace, "hook", { endpoints: false });
+  await cluster.steps.rollOut("deployments", namespace, "hook", { endpoints: false });
   t.equal(await firstOf(caWatch, deploying), "holds", "then the CA");
-  await player.injectCa("gate-webhook");
-  t.equal(await firstOf(server.untilAudited(watchOf("endpointslices", namespace, "kubernetes.io/service-name=hook")), deploying), "holds", "then a ready endpoint");
+  await cluster.steps.injectCa("gate-webhook");
+  t.equal(await firstOf(cluster.server.untilAudited(watchOf("endpointslices", namespace, "kubernetes.io/service-name=hook")), deploying), "holds", "then a ready endpoint");
   t.same(await revisions(namespace), [], "the flight is not done: no release recorded");
-  await player.publishEndpoints(namespace);
+  await cluster.steps.publishEndpoints(namespace);
   await deploying;
   t.equal(await configMapExists(namespace), true);
 });
 
 t.test("MetalLB: with its webhook's CA and endpoint already there, the controller Deployment not Available still holds the flight", async (t) => {
   const metallb = examplePlan().find((flight) => flight.name === "metallb")!;
-  const deploying = deploy(client, [metallb], { timeoutMs: 600_000 });
+  const deploying = deploy(cluster.client, [metallb], { timeoutMs: 600_000 });
   const webhookService = "metallb-webhook-service";
   // As soon as the webhook configuration exists: a CA in it, and an endpoint behind its Service,
   // while the controller's Deployment and the speaker's DaemonSet stay without status.
-  await server.untilAudited((e) => e.verb === "patch" && e.objectRef?.name === "metallb-webhook-configuration" && !e.requestURI.includes("dryRun") && e.responseStatus?.code === 201);
-  await player.injectCa("metallb-webhook-configuration");
-  await client.json("POST", "/apis/discovery.k8s.io/v1/namespaces/metallb-system/endpointslices", {
+  await cluster.server.untilAudited((e) => e.verb === "patch" && e.objectRef?.name === "metallb-webhook-configuration" && !e.requestURI.includes("dryRun") && e.responseStatus?.code === 201);
+  await cluster.steps.injectCa("metallb-webhook-configuration");
+  await cluster.client.json("POST", "/apis/discovery.k8s.io/v1/namespaces/metallb-system/endpointslices", {
     body: JSON.stringify({
       apiVersion: "discovery.k8s.io/v1",
       kind: "EndpointSlice",
@@ -166,11 +138,11 @@ t.test("MetalLB: with its webhook's CA and endpoint already there, the controlle
       ports: [{ name: "", port: 9443, protocol: "TCP" }],
     }),
   });
-  const recorded = server.untilAudited((e) => e.verb === "patch" && e.objectRef?.resource === "secrets" && e.objectRef?.namespace === "metallb-system" && e.objectRef?.name?.startsWith("yoke.") === true);
-  t.equal(await firstOf(server.untilAudited(watchOf("deployments", "metallb-system", "metadata.name=metallb-controller")), deploying, recorded), "holds", "the controller");
-  t.equal(await firstOf(server.untilAudited(watchOf("daemonsets", "metallb-system", "metadata.name=metallb-speaker")), deploying, recorded), "holds", "the speaker");
-  await player.rollOut("daemonsets", "metallb-system", "metallb-speaker");
-  await player.rollOut("deployments", "metallb-system", "metallb-controller", { endpoints: false });
+  const recorded = cluster.server.untilAudited((e) => e.verb === "patch" && e.objectRef?.resource === "secrets" && e.objectRef?.namespace === "metallb-system" && e.objectRef?.name?.startsWith("yoke.") === true);
+  t.equal(await firstOf(cluster.server.untilAudited(watchOf("deployments", "metallb-system", "metadata.name=metallb-controller")), deploying, recorded), "holds", "the controller");
+  t.equal(await firstOf(cluster.server.untilAudited(watchOf("daemonsets", "metallb-system", "metadata.name=metallb-speaker")), deploying, recorded), "holds", "the speaker");
+  await cluster.steps.rollOut("daemonsets", "metallb-system", "metallb-speaker");
+  await cluster.steps.rollOut("deployments", "metallb-system", "metallb-controller", { endpoints: false });
   const { summaries } = await deploying;
   t.equal(summaries[0]!.newRevision, true, "recorded once every gate opened");
 });

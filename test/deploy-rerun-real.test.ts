@@ -24,7 +24,7 @@ for (const file of ["homelab.yaml", "examples/gateway.yaml"]) {
   t.test(`${file}: deployed, then a re-run writes nothing and a diff would change nothing`, async (t) => {
     const first = await deploy(cluster.client, plan(file), { timeoutMs: 300_000 });
     t.ok(first.summaries.every((s) => s.counts.created + s.counts.configured + s.counts.unchanged > 0), "every flight applied");
-    t.ok(cluster.webhooks.calls.some((call) => call.endsWith("/validate-metallb-io-v1beta1-ipaddresspool")), "MetalLB's webhook admitted the pool");
+    t.ok(cluster.webhooks!.calls.some((call) => call.endsWith("/validate-metallb-io-v1beta1-ipaddresspool")), "MetalLB's webhook admitted the pool");
 
     const before = cluster.server.audit().length;
     const again = await deploy(cluster.client, plan(file), { timeoutMs: 300_000 });

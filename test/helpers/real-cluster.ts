@@ -1,6 +1,6 @@
 // A real kube-apiserver with what a cluster would add: the admission webhooks of the given
-// namespaces answering (played-webhooks.ts) and, once started, the controllers played
-// (play-controllers.ts) with the webhooks' CA. One per test file.
+// namespaces answering (played-webhooks.ts), and the controllers played (play-controllers.ts)
+// with the webhooks' CA, either all along once started or one step at a time. One per test file.
 import { KubeClient } from "../../lib/kube/client.ts";
 import { fastRetry } from "./cluster.ts";
 import { startRealApiServer, type RealApiServer } from "./real-apiserver.ts";
@@ -11,33 +11,40 @@ export interface RealCluster {
   server: RealApiServer;
   /** The test's own client (its requests are in the audit log). */
   client: KubeClient;
-  webhooks: PlayedWebhooks;
+  /** Present when webhook namespaces were given. */
+  webhooks: PlayedWebhooks | undefined;
+  /** Controller steps played by hand (rollOut, completeJob, injectCa, ...), for tests that hold gates shut. */
+  steps: ControllerPlayer;
   /** Starts the played controllers, unless they run. */
   startControllers(): Promise<void>;
   stopControllers(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startRealCluster(webhookNamespaces: string[]): Promise<RealCluster> {
+export async function startRealCluster(webhookNamespaces: string[] = []): Promise<RealCluster> {
   const server = await startRealApiServer();
-  const webhooks = await playWebhooks(server.egressSocket, webhookNamespaces);
+  const webhooks = webhookNamespaces.length > 0 ? await playWebhooks(server.egressSocket, webhookNamespaces) : undefined;
   const client = await KubeClient.create({ kubeconfig: server.kubeconfig, retry: fastRetry });
-  let player: ControllerPlayer | undefined;
+  const player = async () => new ControllerPlayer(await KubeClient.create({ kubeconfig: server.controllersKubeconfig, retry: fastRetry }), { caBundle: webhooks?.caBundle });
+  const steps = await player();
+  let running: ControllerPlayer | undefined;
   const stopControllers = async () => {
-    await player?.stop();
-    player = undefined;
+    await running?.stop();
+    running = undefined;
   };
   return {
     server,
     client,
     webhooks,
+    steps,
     async startControllers() {
-      player ??= new ControllerPlayer(await KubeClient.create({ kubeconfig: server.controllersKubeconfig, retry: fastRetry }), { caBundle: webhooks.caBundle }).start();
+      running ??= (await player()).start();
     },
     stopControllers,
     async close() {
       await stopControllers();
-      await webhooks.close();
+      await steps.stop();
+      await webhooks?.close();
       await server.close();
     },
   };
