@@ -12,7 +12,7 @@ export const lockNamespace = "kube-system";
 export const lockName = "hangar-deploy";
 /** A deploy that stops renewing for this long is gone. */
 export const leaseSeconds = 60;
-const renewEveryMs = (leaseSeconds * 1000) / 4;
+const defaultRenewEveryMs = (leaseSeconds * 1000) / 4;
 const collection = `/apis/coordination.k8s.io/v1/namespaces/${lockNamespace}/leases`;
 const leasePath = `${collection}/${lockName}`;
 
@@ -74,6 +74,8 @@ export interface AcquireOptions {
   /** While waiting: the holder, each time its lease changes. */
   onWait?(holder: Holder): void;
   now?: () => Date;
+  /** How often the lease is renewed (default: a quarter of its duration). */
+  renewEveryMs?: number;
 }
 
 export class DeployLock {
@@ -88,6 +90,7 @@ export class DeployLock {
     /** The holder whose stale (or broken) lock this one replaced. */
     readonly replaced: Holder | undefined,
     private readonly now: () => Date,
+    private readonly renewEveryMs: number,
   ) {
     this.renewal = setInterval(() => void this.renew(), renewEveryMs);
   }
@@ -105,7 +108,7 @@ export class DeployLock {
       const free = !holder || holder.identity === options.identity || expiresInMs(holder, now()) < 0;
       if (free || options.force) {
         const taken = await take(client, lease, options.identity, now(), options.signal);
-        if (taken) return new DeployLock(client, options.identity, taken, holder?.identity === options.identity ? undefined : holder, now);
+        if (taken) return new DeployLock(client, options.identity, taken, holder?.identity === options.identity ? undefined : holder, now, options.renewEveryMs ?? defaultRenewEveryMs);
         continue; // another deploy won the race: look again
       }
       if (!options.wait) throw new LockHeld(holder, now());
@@ -132,13 +135,13 @@ export class DeployLock {
       const renewed = await this.client.json("PATCH", leasePath, {
         body: JSON.stringify({ metadata: { resourceVersion: this.resourceVersion }, spec: { renewTime: microTime(this.now()) } }),
         contentType: "application/merge-patch+json",
-        signal: AbortSignal.timeout(renewEveryMs),
+        signal: AbortSignal.timeout(this.renewEveryMs),
       });
       this.resourceVersion = renewed.metadata.resourceVersion;
       this.lastRenewed = performance.now();
     } catch (error) {
       if (error instanceof ApiRequestError && error.status === 409) {
-        const holder = holderOf(await this.client.getOrUndefined(leasePath, AbortSignal.timeout(renewEveryMs)).catch(() => undefined));
+        const holder = holderOf(await this.client.getOrUndefined(leasePath, AbortSignal.timeout(this.renewEveryMs)).catch(() => undefined));
         if (holder?.identity !== this.identity) return this.lose(`another deploy took the deploy lock: ${holder ? describeHolder(holder, this.now()) : "it was released"}`);
       }
       if (performance.now() - this.lastRenewed > leaseSeconds * 1000) this.lose(`the deploy lock could not be renewed for ${leaseSeconds}s (${(error as Error).message})`);
