@@ -76,7 +76,7 @@ t.test("diff after a deploy counts changes and deletions; pruning asks, and with
   t.match(diff.stdout, "would delete IPAddressPool/metallb-system/spare");
   for (const id of ["Deployment/metallb-system/metallb-controller", "DaemonSet/metallb-system/metallb-speaker"]) {
     t.equal(diff.stdout.split(id).length - 1, 1, `${id} printed once`);
-    t.match(diff.stdout, new RegExp(`  would change ${id}\n    - .*--log-level=info.*\n    \+ .*--log-level=debug`), "its changes right under it");
+    t.match(diff.stdout, new RegExp(`  would change ${id}\n    - .*--log-level=info.*\n    \\+ .*--log-level=debug`), "its changes right under it");
   }
 
   server.clearLog();
