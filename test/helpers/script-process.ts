@@ -13,10 +13,11 @@ export interface ScriptProcess {
   untilOutput(pattern: RegExp): Promise<void>;
 }
 
-export function runScript(name: string, args: string[], env: Record<string, string> = {}): ScriptProcess {
+/** Runs scripts/<name>.mjs with `input` on its stdin (a pipe, never a terminal). */
+export function runScript(name: string, args: string[], input = ""): ScriptProcess {
   const script = fileURLToPath(new URL(`../../scripts/${name}.mjs`, import.meta.url));
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, FORCE_COLOR: "0", NODE_OPTIONS: "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
-  child.stdin!.end();
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, FORCE_COLOR: "0", NODE_OPTIONS: "" }, stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin!.end(input);
   let out = "";
   let err = "";
   const waiters = new Set<() => void>();
@@ -55,4 +56,11 @@ export function runScript(name: string, args: string[], env: Record<string, stri
         check();
       }),
   };
+}
+
+/** Runs the script to its end: its exit code (1 for a signal) and everything it printed. */
+export async function runToEnd(name: string, args: string[], input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = runScript(name, args, input);
+  const code = await run.exited;
+  return { code: code ?? 1, stdout: run.stdout(), stderr: run.stderr() };
 }
