@@ -63,7 +63,7 @@ t.test("Ctrl-C during a deploy's wait: a clean stop, exit 130, and a re-run conv
   child.kill("SIGINT");
   const run = await done;
   t.equal(run.code, 130, run.stderr);
-  t.match(run.stderr, "interrupted: stopping now; no release record is half-written and a re-run converges");
+  t.match(run.stderr, "interrupted: nothing new starts; writes already sent get 5s to answer (Ctrl-C again to stop at once); no release record is half-written and a re-run converges");
   server.release("rollout");
   const again = await hangar(["deploy", "--config", examplePath, "--kubeconfig", kubeconfig]);
   t.equal(again.code, 0, again.stderr);

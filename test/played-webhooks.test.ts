@@ -47,7 +47,9 @@ t.test("a played webhook answers only when a cluster's would", async (t) => {
     spec: { selector: { matchLabels: { app: "hook" } }, template: { metadata: { labels: { app: "hook" } }, spec: { containers: [{ name: "hook", image: "hook:1" }] } } },
   });
   const slices = (await new Discovery(client).find("discovery.k8s.io/v1", "EndpointSlice"))!;
-  await waitUntilSetReady(client, { info: slices, namespace: "probe", labelSelector: "kubernetes.io/service-name=hook", what: "hook's endpoints", check: endpointsReady }, 60_000);
+  await waitUntilSetReady(client, { info: slices, namespace: "probe", labelSelector: "kubernetes.io/service-name=hook", what: "hook's endpoints", check: endpointsReady }, AbortSignal.timeout(60_000));
+  const [slice] = (await client.json("GET", "/apis/discovery.k8s.io/v1/namespaces/probe/endpointslices", { query: { labelSelector: "kubernetes.io/service-name=hook" } })).items;
+  const endpoint = `${slice.endpoints[0].addresses[0]}:${slice.ports[0].port}`;
   t.match(await configMap(client, "wrong-ca"), /failed calling webhook "probe\.hangar\.test".*x509: certificate signed by unknown authority/, "another CA: the server's TLS check refuses");
   t.same(cluster.webhooks.calls, [], "nothing reached the webhook yet");
 
@@ -58,7 +60,7 @@ t.test("a played webhook answers only when a cluster's would", async (t) => {
     info: (await new Discovery(client).find("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"))!,
     namespace: undefined, labelSelector: "", what: "the injected CA",
     check: (objects) => ({ ready: objects.some((object) => object.metadata.name === "probe" && object.webhooks[0].clientConfig.caBundle === cluster.webhooks.caBundle), observed: "no CA" }),
-  }, 60_000);
+  }, AbortSignal.timeout(60_000));
   t.equal(await configMap(client, "admitted"), "admitted", "a ready endpoint and the played CA: admitted");
-  t.same(cluster.webhooks.calls, [{ service: "hook.probe.svc", path: "/validate?timeout=10s", kind: "ConfigMap", operation: "CREATE" }], "the one call, by the Service's name");
+  t.same(cluster.webhooks.calls, [{ service: "hook.probe.svc", endpoint, path: "/validate?timeout=10s", kind: "ConfigMap", operation: "CREATE" }], "the one call, by the Service's name, to its ready endpoint");
 });

@@ -47,7 +47,7 @@ t.test("against a real API server", async (t) => {
     const crdInfo = (await discovery.find("apiextensions.k8s.io/v1", "CustomResourceDefinition"))!;
     await Promise.all(
       crds.map((crd) =>
-        waitUntilReady(client, { info: crdInfo, namespace: undefined, name: crd.metadata.name, what: crd.metadata.name, check: readiness }, 60_000),
+        waitUntilReady(client, { info: crdInfo, namespace: undefined, name: crd.metadata.name, what: crd.metadata.name, check: (object) => readiness("CustomResourceDefinition", object) }, AbortSignal.timeout(60_000)),
       ),
     );
     for (const crd of crds) for (const version of (crd.spec as { versions: { name: string }[] }).versions) discovery.forget(`${(crd.spec as { group: string }).group}/${version.name}`);

@@ -53,10 +53,14 @@ const timeout: OptionSpec = {
   name: "timeout",
   kind: "duration",
   placeholder: "duration",
-  description: "how long to wait for each object to become ready (30s, 5m; a bare number counts seconds)",
-  default: "5m",
+  description: "how long the whole deploy may take once it holds the deploy lock: every wait, retry and request ends by then (30s, 15m, 2h; a bare number counts seconds)",
+  default: "15m",
   minimumMs: 1000,
 };
+const lock: OptionSpec[] = [
+  { name: "wait-for-lock", kind: "flag", description: "when another deploy holds the cluster's deploy lock, wait for it to finish instead of stopping" },
+  { name: "break-lock", kind: "flag", description: "take the deploy lock from the deploy holding it (asks first; for a deploy that is gone)" },
+];
 const kube: OptionSpec[] = [
   { name: "kubeconfig", kind: "text", placeholder: "file", description: "kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)" },
   { name: "context", kind: "text", placeholder: "name", description: "kubeconfig context to use (default: its current context)" },
@@ -91,6 +95,7 @@ export const commands: readonly CommandSpec[] = [
       { name: "talos-only", kind: "flag", description: "stop after Talos; do not deploy the add-ons" },
       { name: "maintenance-address", kind: "assignment", placeholder: "node=ip", description: "where a node booted from the ISO answers, when its MAC is not found in the DHCP range (repeatable)" },
       timeout,
+      ...lock,
       ...ownership,
       yes,
     ],
@@ -114,10 +119,11 @@ export const commands: readonly CommandSpec[] = [
       { name: "dry-run", kind: "flag", description: "send everything as a server dry run; write nothing" },
       { name: "diff", kind: "flag", description: "print what would be created, changed and deleted; write nothing" },
       timeout,
+      ...lock,
       ...ownership,
       yes,
     ],
-    examples: ["", "--diff", "--kubeconfig .hangar/kubeconfig --timeout 10m", "--yes    # prune without asking (CI)"],
+    examples: ["", "--diff", "--kubeconfig .hangar/kubeconfig --timeout 30m", "--wait-for-lock --yes    # CI: queue behind a running deploy, prune without asking"],
     rules: [notBoth("dry-run", "diff")],
   },
   {

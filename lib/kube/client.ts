@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { ApiRequestError, defaultRetry, withRetries, type RetryPolicy } from "./retry.ts";
+import { ApiRequestError, defaultRetry, isRetryable, withRetries, type RetryPolicy } from "./retry.ts";
 
 export type Json = any;
 
@@ -32,9 +32,17 @@ export interface KubeClientOptions {
   onRetry?: (error: Error, waitMs: number) => void;
 }
 
+/** A request unanswered this long counts as the server having stopped answering. */
+const silentAfterMs = 5000;
+
 export class KubeClient {
   /** Every request made, for progress lines and benchmarks. */
   requests = 0;
+  /** Start times of the requests awaiting an answer, by request number. */
+  private readonly pending = new Map<number, number>();
+  /** When the current run of failed answers (5xx, transport errors) began; cleared by an answer. */
+  private failingSince: number | undefined;
+  private lastFailure: string | undefined;
 
   private constructor(
     private readonly server: URL,
@@ -70,7 +78,44 @@ export class KubeClient {
   }
 
   async json(method: string, path: string, init: RequestInit = {}): Promise<Json> {
-    return withRetries(() => this.once(method, path, init), this.retry, init.signal, this.onRetry);
+    return withRetries(() => this.observed(() => this.once(method, path, init)), this.retry, init.signal, this.onRetry);
+  }
+
+  /** The server's address, for messages. */
+  get address(): string {
+    return this.server.origin;
+  }
+
+  /**
+   * Whether the server has stopped answering, as far as this client saw: since when its answers
+   * failed (5xx, refused, reset, timed out) or a request has waited more than a few seconds.
+   */
+  silence(now = performance.now()): { forMs: number; lastError?: string } | undefined {
+    const overdue = [...this.pending.values()].filter((started) => now - started >= silentAfterMs);
+    const since = Math.min(this.failingSince ?? Infinity, ...overdue);
+    return Number.isFinite(since) ? { forMs: now - since, lastError: this.lastFailure } : undefined;
+  }
+
+  /** Keeps the books silence() reads: every attempt, answered or failed. */
+  private async observed<T>(attempt: () => Promise<T>): Promise<T> {
+    const id = this.requests + 1;
+    const started = performance.now();
+    this.pending.set(id, started);
+    try {
+      const answer = await attempt();
+      this.failingSince = undefined;
+      return answer;
+    } catch (error) {
+      if (isRetryable(error)) {
+        this.failingSince ??= started;
+        this.lastFailure = (error as Error).message;
+      } else if (error instanceof ApiRequestError && error.status !== undefined) {
+        this.failingSince = undefined;
+      }
+      throw error;
+    } finally {
+      this.pending.delete(id);
+    }
   }
 
   /** GET that answers undefined for 404 instead of throwing. */

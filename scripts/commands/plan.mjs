@@ -37,7 +37,7 @@ function printPlan(homelab, rendered, config) {
     const needs = plan.needs.length > 0 ? `, needs ${plan.needs.join(", ")}` : "";
     print(`\n${index + 1}. ${paint.cyan(plan.name)} (release ${plan.release} in ${plan.namespace}${needs})`);
     JSON.parse(stdout).forEach((stage, stageIndex) => {
-      print(`   stage ${stageIndex + 1}: ${stage.length} resources`);
+      print(`   stage ${stageIndex + 1}: ${stage.length} resource${stage.length === 1 ? "" : "s"}`);
       for (const resource of stage) {
         const namespace = resource.metadata.namespace ? `${resource.metadata.namespace}/` : "";
         print(`     ${resource.kind} ${namespace}${resource.metadata.name}`);
