@@ -6,6 +6,8 @@
 // caret. The message itself is cel-go's for what hangar's tests meet (input ending after an
 // operator, an unknown variable or field, a missing overload, a non-bool result); any other error
 // keeps cel-go's prefix and location with cel-js's message after it.
+const { bundled } = require("./cache.js");
+
 const diskType = "talos.resource.definitions.block.DiskSpec";
 
 // DiskSpec's fields (api/resource/definitions/block/block.pb.go) and the unit constants
@@ -22,8 +24,10 @@ let environment;
 function diskLocator() {
   if (environment) return environment;
   // Loaded on first use: most fake talosctl calls check no disk selector.
-  const { Environment } = require("@marcbachmann/cel-js");
-  const { UnsignedInt } = require("@marcbachmann/cel-js/evaluator");
+  const { Environment, UnsignedInt } = bundled(
+    ["@marcbachmann/cel-js"],
+    'module.exports = { Environment: require("@marcbachmann/cel-js").Environment, UnsignedInt: require("@marcbachmann/cel-js/evaluator").UnsignedInt };',
+  );
   environment = new Environment()
     .registerType(diskType, { fields: diskFields })
     .registerVariable("disk", diskType)

@@ -6,11 +6,11 @@
 // in force, and `version`, its full tag (for wording that changed within a minor).
 // Errors are returned as Talos words them; validate() formats them as talosctl validate prints
 // them (hashicorp/go-multierror: "N error(s) occurred:\n\t* ...").
-const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { parseAddr, parsePrefix } = require("./netip.js");
 const { conflictErrors } = require("./conflicts.js");
 const { kubeDocumentRules } = require("./kube-documents.js");
+const { schemaValidators } = require("./schema-validators.js");
 
 const upstream = process.env.FAKE_TALOSCTL_UPSTREAM ?? join(__dirname, "..", "..", "..", "..", "..", "shared", "upstream");
 const schemaFiles = { "1.13": "talos-config.schema-v1.13.9.json", "1.14": "talos-config.schema-v1.14.0-rc.1.json" };
@@ -21,22 +21,12 @@ const minorNumber = (version) => Number(String(version).replace(/^v/, "").split(
 /** The schema of a Talos minor: 1.12 and 1.13 use v1.13.9's (the oldest stored), 1.14 and newer v1.14.0-rc.1's. */
 const schemaKey = (minor) => (minor >= 14 ? "1.14" : "1.13");
 
-const compiled = {};
+const schemas = {};
 function schemaFor(minor) {
   const key = schemaKey(minor);
-  if (compiled[key]) return compiled[key];
-  const { Ajv2020 } = require("ajv/dist/2020");
-  const schema = JSON.parse(readFileSync(join(upstream, schemaFiles[key]), "utf8"));
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  require("ajv-formats")(ajv);
-  ajv.addSchema(schema);
-  const byKind = {};
-  for (const [name, def] of Object.entries(schema.$defs)) {
-    for (const kind of def.properties?.kind?.enum ?? []) byKind[kind] = name;
-  }
-  const validator = (name) => ajv.getSchema(`${schema.$id}#/$defs/${name}`);
-  compiled[key] = { byKind, validator, hasKind: (kind) => kind in byKind };
-  return compiled[key];
+  if (schemas[key]) return schemas[key];
+  const { byKind, validator } = schemaValidators(join(upstream, schemaFiles[key]));
+  return (schemas[key] = { byKind, validator, hasKind: (kind) => kind in byKind });
 }
 
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
