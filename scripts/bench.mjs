@@ -1,22 +1,8 @@
-#!/usr/bin/env node
-// npm run bench: every benchmark, one after the other, each printing its own figures.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { root } from "./flights.mjs";
-import { commandLine } from "./cli.mjs";
+#!/bin/sh
+":" //; { true 3>&1; } 2>/dev/null || { echo "error: standard output is closed; hangar reports on it (send it to a file or to /dev/null)" >&2; exit 1; }; exec node "$0" "$@"
+// The two lines above are sh, and a no-op string and comment to JavaScript: a stdout the shell
+// closed (`>&-`) is seen only before node starts, since node hands a closed stdout /dev/null.
+// hangar bench, under its script's name (scripts/commands/bench.mjs is the command).
+import { commandLine } from "./entry.mjs";
 
-await commandLine("bench");
-
-const parts = ["bench-flights.mjs", "bench-wasm.mjs", "bench-deploy.mjs", "bench-deploy-real.mjs", "bench-node.mjs"];
-let failed = false;
-for (const part of parts) {
-  const script = join(root, "scripts", part);
-  if (!existsSync(script)) continue;
-  console.log(`\n== ${part}`);
-  // The deploy and node benchmarks drive test helpers written in TypeScript: run them through tsx.
-  const loader = part.startsWith("bench-deploy") || part === "bench-node.mjs" ? ["--import", "tsx"] : part === "bench-wasm.mjs" ? ["--no-warnings"] : [];
-  const result = spawnSync(process.execPath, [...loader, script], { stdio: "inherit" });
-  failed ||= result.status !== 0;
-}
-process.exit(failed ? 1 : 0);
+await (await commandLine()).runScript("bench", process.argv[1]);

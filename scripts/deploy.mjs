@@ -1,22 +1,8 @@
-#!/usr/bin/env node
-// hangar deploy: every flight of homelab.yaml onto the cluster of the current kubeconfig
-// (--kubeconfig, --context), in dependency order, with readiness gates, a release record per
-// flight and pruning (asked first). --dry-run: server dry run only; --diff: what would change.
-import { chalk } from "zx";
-import { importPlanner } from "./flights.mjs";
-import { commandLine } from "./cli.mjs";
-import { loadDeclaration } from "./talos.mjs";
-import { deployAddons } from "./addons.mjs";
+#!/bin/sh
+":" //; { true 3>&1; } 2>/dev/null || { echo "error: standard output is closed; hangar reports on it (send it to a file or to /dev/null)" >&2; exit 1; }; exec node "$0" "$@"
+// The two lines above are sh, and a no-op string and comment to JavaScript: a stdout the shell
+// closed (`>&-`) is seen only before node starts, since node hands a closed stdout /dev/null.
+// hangar deploy, under its script's name (scripts/commands/deploy.mjs is the command).
+import { commandLine } from "./entry.mjs";
 
-const options = await commandLine("deploy");
-
-async function main() {
-  const { renderPlan, undeclaredFlights } = await importPlanner();
-  const homelab = await loadDeclaration(options.config);
-  await deployAddons(renderPlan(homelab), options, undeclaredFlights(homelab));
-}
-
-main().catch((err) => {
-  console.error(chalk.red(err.message));
-  process.exit(1);
-});
+await (await commandLine()).runScript("deploy", process.argv[1]);

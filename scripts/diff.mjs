@@ -1,21 +1,8 @@
-#!/usr/bin/env node
-// hangar diff: what deploy would create, change and delete on the cluster of the current
-// kubeconfig (--kubeconfig, --context), from a server dry run against live; writes nothing.
-import { chalk } from "zx";
-import { importPlanner } from "./flights.mjs";
-import { commandLine } from "./cli.mjs";
-import { loadDeclaration } from "./talos.mjs";
-import { deployAddons } from "./addons.mjs";
+#!/bin/sh
+":" //; { true 3>&1; } 2>/dev/null || { echo "error: standard output is closed; hangar reports on it (send it to a file or to /dev/null)" >&2; exit 1; }; exec node "$0" "$@"
+// The two lines above are sh, and a no-op string and comment to JavaScript: a stdout the shell
+// closed (`>&-`) is seen only before node starts, since node hands a closed stdout /dev/null.
+// hangar diff, under its script's name (scripts/commands/diff.mjs is the command).
+import { commandLine } from "./entry.mjs";
 
-const options = await commandLine("diff");
-
-async function main() {
-  const { renderPlan } = await importPlanner();
-  const flights = renderPlan(await loadDeclaration(options.config));
-  await deployAddons(flights, { ...options, diff: true });
-}
-
-main().catch((err) => {
-  console.error(chalk.red(err.message));
-  process.exit(1);
-});
+await (await commandLine()).runScript("diff", process.argv[1]);

@@ -1,6 +1,4 @@
-// Running the built flights as a user (or yoke) would: `node dist/flights/<name>.js`, input on
-// stdin, release and namespace the way yoke passes them.
-import { spawnSync } from "node:child_process";
+// lib/ as built into dist/lib/, for the scripts outside the command line (benchmarks, crd-data).
 import { existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,19 +23,4 @@ export async function importPlanner() {
     renderPlan: (homelab) => plan.renderPlan(homelab, flights),
     undeclaredFlights: (homelab) => plan.undeclaredFlights(homelab, flights),
   };
-}
-
-/** Runs one built flight; returns its exact stdout. Its stderr (notices) passes through. */
-export function runBuiltFlight(plan) {
-  const bundle = join(root, "dist", "flights", `${plan.name}.js`);
-  if (!existsSync(bundle)) throw new Error(`${bundle} is missing; run npm run build`);
-  const result = spawnSync(process.execPath, [bundle, plan.release], {
-    input: JSON.stringify(plan.input),
-    env: { ...process.env, YOKE_RELEASE: plan.release, YOKE_NAMESPACE: plan.namespace, NAMESPACE: plan.namespace },
-    stdio: ["pipe", "pipe", "inherit"],
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(`flight ${plan.name} failed (exit ${result.status})`);
-  return result.stdout;
 }

@@ -1,15 +1,8 @@
-#!/usr/bin/env node
-// hangar <command> [options]: one command for every entry point (package.json `bin`). It picks
-// the subcommand and runs scripts/<command>.mjs in this process, which parses its own options.
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { importDist, root } from "./flights.mjs";
-import { hangarVersion, setInvokedAs } from "./cli.mjs";
+#!/bin/sh
+":" //; { true 3>&1; } 2>/dev/null || { echo "error: standard output is closed; hangar reports on it (send it to a file or to /dev/null)" >&2; exit 1; }; exec node "$0" "$@"
+// The two lines above are sh, and a no-op string and comment to JavaScript: a stdout the shell
+// closed (`>&-`) is seen only before node starts, since node hands a closed stdout /dev/null.
+// hangar <command> [options]: one command for every entry point (package.json `bin`).
+import { commandLine } from "./entry.mjs";
 
-const { parseSubcommand } = await importDist("cli/program.js");
-const chosen = parseSubcommand(process.argv.slice(2), { version: hangarVersion() });
-if (!chosen.ok) process.exit(chosen.exitCode);
-const script = join(root, "scripts", `${chosen.command.script}.mjs`);
-setInvokedAs(`hangar ${chosen.command.name}`);
-process.argv = [process.argv[0], script, ...chosen.rest];
-await import(pathToFileURL(script).href);
+await (await commandLine()).runHangar(process.argv.slice(2));

@@ -1,19 +1,8 @@
-#!/usr/bin/env node
-// hangar render: validate homelab.yaml and print the plan (what up --dry-run prints); with
-// --out DIR also write every flight's input and output and the Talos plan. Touches nothing.
-import { chalk } from "zx";
-import { commandLine } from "./cli.mjs";
-import { loadDeclaration } from "./talos.mjs";
-import { renderAndPrint } from "./plan.mjs";
+#!/bin/sh
+":" //; { true 3>&1; } 2>/dev/null || { echo "error: standard output is closed; hangar reports on it (send it to a file or to /dev/null)" >&2; exit 1; }; exec node "$0" "$@"
+// The two lines above are sh, and a no-op string and comment to JavaScript: a stdout the shell
+// closed (`>&-`) is seen only before node starts, since node hands a closed stdout /dev/null.
+// hangar render, under its script's name (scripts/commands/render.mjs is the command).
+import { commandLine } from "./entry.mjs";
 
-const options = await commandLine("render");
-
-async function main() {
-  const homelab = await loadDeclaration(options.config);
-  await renderAndPrint(homelab, options);
-}
-
-main().catch((err) => {
-  console.error(chalk.red(err.message));
-  process.exit(1);
-});
+await (await commandLine()).runScript("render", process.argv[1]);

@@ -1,60 +1,8 @@
-#!/usr/bin/env node
-// hangar reset: resets one node with talosctl after asking. By default it erases the node's
-// configuration and data (STATE, EPHEMERAL) and reboots it into maintenance mode, ready for
-// up.mjs; --wipe-disk wipes the whole disk and powers it off. The only control plane is reset
-// with --graceful=false: etcd cannot leave a one-member cluster. Without a terminal to ask on,
-// only --yes confirms.
-import { chalk, fs } from "zx";
-import { importDist } from "./flights.mjs";
-import { commandLine } from "./cli.mjs";
-import { consoleIO, loadDeclaration, loadTalos, stateDirFor } from "./talos.mjs";
+#!/bin/sh
+":" //; { true 3>&1; } 2>/dev/null || { echo "error: standard output is closed; hangar reports on it (send it to a file or to /dev/null)" >&2; exit 1; }; exec node "$0" "$@"
+// The two lines above are sh, and a no-op string and comment to JavaScript: a stdout the shell
+// closed (`>&-`) is seen only before node starts, since node hands a closed stdout /dev/null.
+// hangar reset, under its script's name (scripts/commands/reset.mjs is the command).
+import { commandLine } from "./entry.mjs";
 
-const options = await commandLine("reset");
-
-async function main() {
-  const homelab = await loadDeclaration(options.config);
-  const { canResetGracefully } = await importDist("talos/decide.js");
-  const { reset, commandLine: talosCommandLine } = await importDist("talos/commands.js");
-  const { confirmDestruction } = await importDist("cli/confirm.js");
-  const talos = await loadTalos();
-  const layout = talos.stateLayout(stateDirFor(options.config));
-  const node = pickNode(homelab);
-  if (!(await fs.pathExists(layout.talosconfig))) {
-    throw new Error(`${layout.talosconfig} is missing, so hangar cannot talk to ${node.name}; boot the Talos ISO and use its "Reset Talos installation" entry instead`);
-  }
-  const graceful = canResetGracefully(talos.controlPlanes(homelab).length, node.role);
-  const wipeDisk = options.wipeDisk === true;
-  const what = wipeDisk
-    ? "wipes its whole disk and powers it off (it will need the ISO to come back)"
-    : "erases its configuration and data (STATE and EPHEMERAL) and reboots it into maintenance mode";
-  const destroys = [`This resets ${node.name} (${node.address}): ${what}.`];
-  if (!graceful) destroys.push(chalk.yellow("It is the only control plane: the cluster, etcd and every workload go with it."));
-  const answer = await confirmDestruction({ destroys, typed: node.name, yes: options.yes === true }, { input: process.stdin, write: (text) => process.stdout.write(text) });
-  if (!answer.confirmed) {
-    console.log(`Not confirmed: ${answer.why}; nothing was reset.`);
-    process.exitCode = 1;
-    return;
-  }
-  const command = reset(layout, node.address, { graceful, wipeDisk });
-  const io = consoleIO(talos);
-  io.log(`$ ${talosCommandLine(command)}`);
-  const result = await io.talosctl(command, { stream: (line) => io.log(`  ${line}`) });
-  if (result.code !== 0) throw new Error(`talosctl reset failed: ${talos.lastLine(result.stderr)}`);
-  console.log(chalk.green(wipeDisk ? `${node.name} is wiped.` : `${node.name} is back in maintenance mode; scripts/up.mjs installs it again.`));
-}
-
-function pickNode(homelab) {
-  const names = homelab.nodes.map((node) => node.name).join(", ");
-  if (options.node === undefined) {
-    if (homelab.nodes.length === 1) return homelab.nodes[0];
-    throw new Error(`say which node to reset with --node (${names})`);
-  }
-  const node = homelab.nodes.find((candidate) => candidate.name === options.node);
-  if (!node) throw new Error(`no node named ${options.node} in ${options.config} (nodes: ${names})`);
-  return node;
-}
-
-main().catch((err) => {
-  console.error(chalk.red(err.message));
-  process.exit(1);
-});
+await (await commandLine()).runScript("reset", process.argv[1]);

@@ -1,12 +1,8 @@
-#!/usr/bin/env node
-// Writes homelab.schema.json (for editors) from the declaration's TypeBox schema.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { importDist, root } from "./flights.mjs";
-import { commandLine } from "./cli.mjs";
+#!/bin/sh
+":" //; { true 3>&1; } 2>/dev/null || { echo "error: standard output is closed; hangar reports on it (send it to a file or to /dev/null)" >&2; exit 1; }; exec node "$0" "$@"
+// The two lines above are sh, and a no-op string and comment to JavaScript: a stdout the shell
+// closed (`>&-`) is seen only before node starts, since node hands a closed stdout /dev/null.
+// hangar schema, under its script's name (scripts/commands/schema.mjs is the command).
+import { commandLine } from "./entry.mjs";
 
-await commandLine("schema");
-
-const { homelabJsonSchema } = await importDist("homelab/json-schema.js");
-writeFileSync(join(root, "homelab.schema.json"), homelabJsonSchema());
-console.log("wrote homelab.schema.json");
+await (await commandLine()).runScript("schema", process.argv[1]);

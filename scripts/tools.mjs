@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run tools: builds the real tools the tests run (test/tools/versions.json) from their Go
 // modules, once per recipe, into a cache outside the work tree. Prints `name version path`.
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from "node:fs";
 import { catalog, toolPath, toolsDir } from "../test/tools/catalog.mjs";
 import { buildGo } from "../test/tools/go-build.mjs";
 import { buildImage } from "../test/tools/image-build.mjs";
@@ -19,11 +19,55 @@ if (unknown) {
   console.error(`tools: no tool named ${unknown}; known: ${Object.keys(catalog).join(", ")}`);
   process.exit(2);
 }
+/** Is the process that wrote a lock still running? */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
+/**
+ * One build per tool at a time, across every checkout sharing the cache: two parallel builds of
+ * kube-apiserver on two cores take twice as long each. A lock left by a dead process is taken over.
+ */
+async function lock(tool, path) {
+  const file = `${path}.lock`;
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+    }
+    const holder = Number(readFileSync(file, "utf8"));
+    if (!alive(holder)) {
+      rmSync(file, { force: true });
+      continue;
+    }
+    console.error(`tools: waiting for ${tool}: process ${holder} is building it`);
+    await new Promise((resolve) => {
+      const watcher = watch(toolsDir(), () => {
+        if (existsSync(file) && alive(holder)) return;
+        watcher.close();
+        clearInterval(check);
+        resolve();
+      });
+      // A holder killed outright removes nothing: notice its death too.
+      const check = setInterval(() => watcher.emit("change"), 5_000);
+    });
+  }
+}
+
 mkdirSync(toolsDir(), { recursive: true });
 for (const tool of args.length > 0 ? args : Object.keys(catalog)) {
   const recipe = catalog[tool];
   const path = toolPath(tool);
-  if (!existsSync(path)) {
+  const unlock = existsSync(path) ? undefined : await lock(tool, path);
+  if (unlock && existsSync(path)) unlock();
+  else if (unlock) {
     const started = Date.now();
     console.error(`tools: building ${tool} ${recipe.version} (once per recipe; the first run of all the tools takes a while, see README)`);
     // Built under a temporary name so an interrupted build never leaves a half-written tool.
@@ -36,9 +80,11 @@ for (const tool of args.length > 0 ? args : Object.keys(catalog)) {
     } catch (error) {
       rmSync(partial, { recursive: true, force: true });
       console.error(`tools: ${tool}: ${error.message}`);
+      unlock();
       process.exit(1);
     } finally {
       clearInterval(heartbeat);
+      unlock();
     }
     console.error(`tools: built ${tool} in ${Math.round((Date.now() - started) / 1000)} s`);
   }

@@ -81,6 +81,41 @@ const steps: Step[] = [
     const live = await c.json("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.conformance.hangar.dev");
     return [established, live.status.acceptedNames];
   }],
+  ["quantities are stored canonically (1024Mi as 1Gi); an apply of the same values in another spelling changes nothing", async (c) => {
+    const deployment = (limits: Record<string, string>, sizeLimit: string) => JSON.stringify({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "quantities", namespace: "conformance" },
+      spec: {
+        selector: { matchLabels: { app: "quantities" } },
+        template: {
+          metadata: { labels: { app: "quantities" } },
+          spec: { containers: [{ name: "main", image: "registry.example/q:1", resources: { limits, requests: { cpu: "0.1" } } }], volumes: [{ name: "scratch", emptyDir: { sizeLimit } }] },
+        },
+      },
+    });
+    const path = "/apis/apps/v1/namespaces/conformance/deployments/quantities";
+    const first = await c.json("PATCH", path, { query: applyQuery("yoke"), body: deployment({ memory: "1024Mi", cpu: "1000m", "ephemeral-storage": "1.5Gi" }, "0.5Ki"), contentType: yaml });
+    const again = await c.json("PATCH", path, { query: applyQuery("yoke"), body: deployment({ memory: "1Gi", cpu: "1", "ephemeral-storage": "1536Mi" }, "512"), contentType: yaml });
+    const pod = first.spec.template.spec;
+    return [pod.containers[0].resources, pod.volumes[0].emptyDir, again.metadata.resourceVersion === first.metadata.resourceVersion];
+  }],
+  // Readiness must come from what hangar asked for, never from an item's own kind.
+  ["list items of a built-in kind carry no kind or apiVersion; of a custom kind they do; GETs and watch events always do", async (c) => {
+    await c.json("PATCH", "/apis/conformance.hangar.dev/v1/namespaces/conformance/widgets/w", { query: applyQuery("yoke"), contentType: yaml, body: JSON.stringify({ apiVersion: "conformance.hangar.dev/v1", kind: "Widget", metadata: { name: "w", namespace: "conformance" }, spec: { size: 1 } }) });
+    const typeOf = (object: Json) => [object.kind ?? "(no kind)", object.apiVersion ?? "(no apiVersion)"];
+    const lists = await Promise.all(["/api/v1/namespaces/conformance/configmaps", "/apis/conformance.hangar.dev/v1/namespaces/conformance/widgets", "/api/v1/namespaces"].map((path) => c.json("GET", path)));
+    const got = await c.json("GET", "/api/v1/namespaces/conformance/configmaps/probe");
+    const abort = new AbortController();
+    const events: Json[] = [];
+    // Without a resourceVersion a watch starts with the current objects, as ADDED.
+    await c.watch("/api/v1/namespaces/conformance/configmaps", { fieldSelector: "metadata.name=probe" }, (event) => {
+      if (event.type === "BOOKMARK") return;
+      events.push(typeOf(event.object));
+      abort.abort();
+    }, abort.signal).catch(() => undefined);
+    return { lists: lists.map((list) => [typeOf(list), [...new Set(list.items.map((item: Json) => typeOf(item).join(" ")))]]), get: typeOf(got), events };
+  }],
   ["a watch from a list's resourceVersion sees a later change, as MODIFIED", async (c) => {
     const list = await c.json("GET", "/api/v1/namespaces/conformance/configmaps", { query: { fieldSelector: "metadata.name=probe" } });
     const seen: string[] = [];
@@ -95,6 +130,19 @@ const steps: Step[] = [
     return seen;
   }],
   ["a missing object is NotFound", (c) => answer(() => c.json("GET", "/api/v1/namespaces/conformance/configmaps/absent"))],
+  // The deploy lock: a Lease in kube-system, created once, then changed only with the resourceVersion last read.
+  ["kube-system exists from the start; a Lease is created once, and a patch with a stale resourceVersion is a Conflict", async (c) => {
+    const system = await c.json("GET", "/api/v1/namespaces/kube-system");
+    const leases = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases";
+    const lease = JSON.stringify({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "conformance-lock", namespace: "kube-system" }, spec: { holderIdentity: "a@host pid 1", leaseDurationSeconds: 60, acquireTime: "2026-01-02T03:04:05.000000Z", renewTime: "2026-01-02T03:04:05.000000Z", leaseTransitions: 0 } });
+    const created = await c.json("POST", leases, { body: lease });
+    const again = await answer(() => c.json("POST", leases, { body: lease }));
+    const patch = (resourceVersion: string, spec: Json) => c.json("PATCH", `${leases}/conformance-lock`, { body: JSON.stringify({ metadata: { resourceVersion }, spec }), contentType: "application/merge-patch+json" });
+    const taken = await patch(created.metadata.resourceVersion, { holderIdentity: "b@host pid 2", leaseTransitions: 1 });
+    const stale = await answer(() => patch(created.metadata.resourceVersion, { holderIdentity: "c@host pid 3" }));
+    const released = await patch(taken.metadata.resourceVersion, { holderIdentity: null, acquireTime: null, renewTime: null });
+    return [system.status.phase, created.spec, again, taken.spec, stale, released.spec];
+  }],
 ];
 
 /** Watches until the named object satisfies the predicate; answers true then. */

@@ -36,7 +36,7 @@ t.test("the parser returns typed options, and misuse is exit 2 with one message"
   t.same(ok, { ok: true, options: { config: "homelab.yaml", wipeDisk: false, node: "cp-1", yes: true, color: true } });
   const timed = parseCommandLine("deploy", ["--timeout", "90s"], { version: "1.2.3", streams });
   t.match(timed, { ok: true, options: { timeout: 90_000 } });
-  t.match(parseCommandLine("deploy", [], { version: "1.2.3", streams }), { ok: true, options: { timeout: 300_000 } }, "the default is typed too");
+  t.match(parseCommandLine("deploy", [], { version: "1.2.3", streams }), { ok: true, options: { timeout: 900_000 } }, "the default is typed too");
   t.same(parseCommandLine("reset", ["--wipe-disk=yes"], { version: "1.2.3", streams }), { ok: false, exitCode: 2 });
   t.match(err.join(""), 'error: --wipe-disk "yes": expected true or false');
   t.same(parseCommandLine("up", ["--help"], { version: "1.2.3", streams }), { ok: false, exitCode: 0 });

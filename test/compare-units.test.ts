@@ -157,7 +157,7 @@ t.test("facts: webhook rules and failure policy; an absent failurePolicy is Fail
   t.same(diffFacts(refOf(vwc({})), deleteToo, vwc({})).map((d) => d.fact), ["webhook pools.metallb.io: rule DELETE metallb.io/v1beta1/ipaddresspools (scope *)"]);
 });
 
-t.test("facts: CRD schema fields and types count, descriptions do not", async (t) => {
+t.test("facts: CRD schema fields and types count, and so do descriptions, as cosmetic differences", async (t) => {
   const crd = (addresses: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     object("CustomResourceDefinition", "ipaddresspools.metallb.io", {
       spec: {
@@ -176,10 +176,15 @@ t.test("facts: CRD schema fields and types count, descriptions do not", async (t
     } as Partial<Resource>, "apiextensions.k8s.io/v1");
   const list = { type: "array", items: { type: "string" } };
   const described = crd({ ...list, description: "The addresses." });
-  t.same(diffFacts(refOf(described), described, crd(list)), []);
-  t.same(diffFacts(refOf(described), crd({ type: "string" }), crd(list)).map((d) => [d.fact, d.hangar, d.upstream]), [
-    ["version v1beta1: field .spec.addresses", "string", "array"],
-    ["version v1beta1: field .spec.addresses[]", undefined, "string"],
+  t.same(diffFacts(refOf(described), described, described), []);
+  const stripped = diffFacts(refOf(described), crd(list), described);
+  t.same(stripped.map((d) => [d.fact, d.hangar, d.upstream, impactOf(d)]), [["version v1beta1: description .spec.addresses", undefined, "The addresses.", "cosmetic"]], "a dropped description shows");
+  t.same(diffFacts(refOf(described), crd({ ...list, description: "Addresses." }), described).map((d) => [d.fact, d.hangar, d.upstream]), [
+    ["version v1beta1: description .spec.addresses", "Addresses.", "The addresses."],
+  ]);
+  t.same(diffFacts(refOf(described), crd({ type: "string" }), crd(list)).map((d) => [d.fact, d.hangar, d.upstream, impactOf(d)]), [
+    ["version v1beta1: field .spec.addresses", "string", "array", "behaviour"],
+    ["version v1beta1: field .spec.addresses[]", undefined, "string", "behaviour"],
   ]);
   t.same(diffFacts(refOf(described), crd(list), crd(list, { serviceAllocation: { type: "object" } })).map((d) => d.fact), [
     "version v1beta1: field .spec.serviceAllocation",

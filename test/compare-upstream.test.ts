@@ -14,6 +14,8 @@ import { releasesFromFiles } from "../lib/compare/reference.ts";
 import { renderPlan } from "../lib/flight/plan.ts";
 import { flights as registry } from "../flights/index.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
+import { impactOf } from "../lib/compare/impact.ts";
+import type { Resource } from "../lib/flight/contract.ts";
 import { edits, exampleText } from "./helpers/example.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -60,6 +62,24 @@ for (const [label, reference, config] of [["example", renders, join(repo, "homel
     t.match(stdout, /fields: 0 differences/);
     t.match(stdout, /summary: 9 differences, 9 declared, 0 undeclared\n$/);
   });
+}
+
+t.test("CRDs rendered without their descriptions are reported, undeclared, one cosmetic difference per description", async (t) => {
+  const files = ["metallb", "ingress-nginx"].map((release) => ({ path: `${release}/manifest.yaml`, text: readFileSync(join(renders, release, "manifest.yaml"), "utf8") }));
+  const { homelab } = parseHomelab(exampleText, "homelab.yaml");
+  const stripped = renderPlan(homelab, registry).map((flight) => ({ ...flight, stages: flight.stages.map((stage) => stage.map((resource) => withoutDescriptions(resource) as Resource)) }));
+  const comparison = compareStacks({ flights: stripped, upstream: releasesFromFiles(files, renders), helmfile: installedReleases(allReleases, homelab.addons) });
+  const lost = undeclared(comparison).map((finding) => finding.difference).filter((difference) => difference.type === "fact");
+  t.equal(lost.length, 201, "MetalLB's 201 descriptions");
+  t.ok(lost.every((difference) => /^version v1beta\d: description \./.test(difference.fact) && difference.hangar === undefined && impactOf(difference) === "cosmetic"));
+  t.match(formatReport(comparison, { upstreamLabel: "reference", upstreamSource: renders, hangarMs: 0, upstreamMs: 0, flights: 3, releases: 2 }), /fields by impact: cosmetic 201\n?$/);
+});
+
+/** The value without any string-valued `description` key. */
+function withoutDescriptions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDescriptions);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).filter(([key, child]) => key !== "description" || typeof child !== "string").map(([key, child]) => [key, withoutDescriptions(child)]));
 }
 
 t.test("a changed flight input is reported as a pod restart and fails the run", async (t) => {

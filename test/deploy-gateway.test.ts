@@ -45,7 +45,7 @@ t.test("both entry points deploy, each on its address, in dependency order", asy
   t.match(homelab.status.conditions.find((c: any) => c.type === "Programmed"), { status: "True", reason: "Programmed" });
   const ingress = server.get("v1", "Service", "ingress-nginx", "ingress-nginx-controller")!;
   t.same(ingress.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }], "ingress-nginx keeps its own");
-  t.same(events.filter((e) => e.type === "url").map((e) => (e as Extract<DeployEvent, { type: "url" }>).url).sort(), ["http://10.0.0.3/", "http://10.0.0.4/"]);
+  t.same(events.filter((e) => e.type === "address").map((e) => (e as Extract<DeployEvent, { type: "address" }>).address).sort(), ["10.0.0.3", "10.0.0.4"]);
 
   const ns = "envoy-gateway-system";
   const vap = firstWrite(server, "/validatingadmissionpolicies/");
@@ -71,11 +71,13 @@ t.test("an address outside every pool: the wait names Envoy Gateway's condition 
   const { server, client } = await fakeCluster();
   t.teardown(() => server.close());
   const plan = renderPlan(withGatewayAddress("10.0.0.9"), flights);
+  // Everything before the Gateway with time to spare; then the Gateway alone, whose run ends at its deadline.
+  await deploy(client, plan.filter((flight) => flight.name !== "gateway"));
   await t.rejects(
-    deploy(client, plan, { timeoutMs: 3000 }),
+    deploy(client, plan.filter((flight) => flight.name === "gateway").map((flight) => ({ ...flight, needs: [] })), { timeoutMs: 3000 }),
     new RegExp(
       [
-        "timed out after 3s waiting for Gateway/envoy-gateway-system/homelab: last seen Programmed False \\(AddressNotAssigned: No addresses have been assigned to the Gateway\\), addresses none \\(asked for 10\\.0\\.0\\.9\\); ",
+        "timed out after 3s \\(the deploy's --timeout\\) waiting for Gateway/envoy-gateway-system/homelab: last seen Programmed False \\(AddressNotAssigned: No addresses have been assigned to the Gateway\\), addresses none \\(asked for 10\\.0\\.0\\.9\\); ",
         'MetalLB on Service envoy-gateway-system/envoy-envoy-gateway-system-homelab-[0-9a-f]{8}: Failed to allocate IP for "envoy-gateway-system/envoy-envoy-gateway-system-homelab-[0-9a-f]{8}": "10\\.0\\.0\\.9" is not allowed in config$',
       ].join(""),
     ),
@@ -87,9 +89,9 @@ t.test("an address another Service holds (the pool is exhausted): MetalLB says w
   t.teardown(() => server.close());
   const plan = renderPlan(withGatewayAddress("10.0.0.3"), flights);
   // ingress-nginx takes 10.0.0.3 first: deploy it, then the Gateway that asks for the same address.
-  await deploy(client, plan.filter((flight) => ["metallb", "metallb-pool", "ingress-nginx"].includes(flight.name)));
+  await deploy(client, plan.filter((flight) => ["metallb", "metallb-pool", "ingress-nginx", "envoy-gateway"].includes(flight.name)));
   await t.rejects(
-    deploy(client, plan.filter((flight) => ["envoy-gateway", "gateway"].includes(flight.name)).map((flight) => ({ ...flight, needs: flight.needs.filter((need) => need !== "metallb-pool") })), { timeoutMs: 3000 }),
+    deploy(client, plan.filter((flight) => flight.name === "gateway").map((flight) => ({ ...flight, needs: [] })), { timeoutMs: 3000 }),
     /Programmed False \(AddressNotAssigned: .*\(asked for 10\.0\.0\.3\); MetalLB on Service .*: Failed to allocate IP for ".*": can't change sharing key for ".*", address also in use by ingress-nginx\/ingress-nginx-controller$/,
   );
 });

@@ -9,6 +9,10 @@ import type { PlannedFlight } from "../lib/flight/plan.ts";
 import { deploy, examplePlan, fastRetry } from "./helpers/cluster.ts";
 import { startRealApiServer, type RealApiServer } from "./helpers/real-apiserver.ts";
 import { ControllerPlayer } from "./helpers/play-controllers.ts";
+import { goDeepEqual, yokeRevisionSecret, yokeStages } from "./helpers/yoke.ts";
+import { Discovery } from "../lib/kube/discovery.ts";
+import { releaseHash } from "../lib/kube/revision.ts";
+import type { Resource } from "../lib/flight/contract.ts";
 
 const mutating = new Set(["create", "update", "patch", "delete", "deletecollection"]);
 
@@ -59,7 +63,7 @@ t.test("the example's MetalLB and ingress-nginx deploy end to end on a real API 
   t.same(service.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }]);
   t.same(service.metadata.managedFields.filter((f: { operation: string }) => f.operation === "Apply").map((f: { manager: string }) => f.manager), ["yoke"], "applied server-side by field manager yoke");
   t.equal(service.metadata.annotations["instance.atc.yoke.cd/release"], "ingress-nginx");
-  t.same(events.filter((e) => e.type === "url"), [{ type: "url", flight: "ingress-nginx", url: "http://10.0.0.3/" }]);
+  t.same(events.filter((e) => e.type === "address"), [{ type: "address", flight: "ingress-nginx", address: "10.0.0.3", holder: "Service ingress-nginx/ingress-nginx-controller" }]);
 
   const crds = await get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
   const metallbCrds = crds.items.filter((crd: { spec: { group: string } }) => crd.spec.group === "metallb.io");
@@ -78,6 +82,43 @@ t.test("release records are yoke revision Secrets the real server stores", async
   const stages = JSON.parse(gunzipSync(Buffer.from(secret.data.resources, "base64")).toString());
   t.same(stages, plan()[0]!.stages.map((stage) => stage.map((r) => r.kind)).map((kinds, i) => stages[i].filter((r: { kind: string }) => kinds.includes(r.kind))), "the stored stages are the applied ones");
   t.equal(secret.metadata.annotations["internal.yoke/resources"], String(stages.flat().length));
+});
+
+/** For each flight of the plan, whether yoke's setTargetNS would default each object's namespace. */
+async function scopes(flights: PlannedFlight[]): Promise<(resource: Resource) => boolean> {
+  const discovery = new Discovery(client);
+  const found = new Map<string, boolean>();
+  for (const resource of flights.flatMap((flight) => flight.stages.flat())) {
+    found.set(`${resource.apiVersion} ${resource.kind}`, (await discovery.find(resource.apiVersion, resource.kind))!.namespaced);
+  }
+  return (resource) => found.get(`${resource.apiVersion} ${resource.kind}`)!;
+}
+
+const revisionsOf = async (flight: PlannedFlight) =>
+  (await get(`/api/v1/namespaces/${flight.namespace}/secrets?labelSelector=${encodeURIComponent(`internal.yoke/kind=revision,internal.yoke/release=${releaseHash(flight.release)}`)}`)).items;
+
+t.test("hangar's records, read as yoke reads them, equal what yoke takeoff would record: yoke would skip the takeoff", async (t) => {
+  const namespaced = await scopes(plan());
+  for (const flight of plan()) {
+    const [record] = await revisionsOf(flight);
+    const stored = JSON.parse(gunzipSync(Buffer.from(record.data.resources, "base64")).toString());
+    t.ok(goDeepEqual(stored, yokeStages(flight.stages, flight.release, flight.namespace, namespaced)), `${flight.name}: reflect.DeepEqual holds`);
+  }
+});
+
+t.test("after yoke takeoff (its record in Go's sorted-key JSON), a hangar deploy with nothing changed records nothing and writes nothing", async (t) => {
+  const namespaced = await scopes(plan());
+  for (const flight of plan()) {
+    // The release as yoke would have left it: the same objects, and only yoke's record.
+    for (const record of await revisionsOf(flight)) await client.json("DELETE", `/api/v1/namespaces/${flight.namespace}/secrets/${record.metadata.name}`);
+    const secret = yokeRevisionSecret(flight.release, flight.namespace, yokeStages(flight.stages, flight.release, flight.namespace, namespaced), new Date());
+    await client.json("POST", `/api/v1/namespaces/${flight.namespace}/secrets`, { query: { fieldManager: "yoke" }, body: JSON.stringify(secret) });
+  }
+  const before = server.audit().length;
+  const { summaries } = await deploy(client, plan());
+  const writes = server.audit().slice(before).filter((e) => mutating.has(e.verb));
+  t.same(writes.map((e) => `${e.verb} ${e.requestURI}`), [], "no writes");
+  t.same(summaries.map((s) => s.newRevision), [false, false], "no new revision");
 });
 
 t.test("a re-run with nothing changed makes no mutating request and no dry run", async (t) => {

@@ -19,7 +19,7 @@ t.test("the example deploys end to end and holds its LAN address", async (t) => 
   t.equal(controller.status.availableReplicas, 1);
   const service = server.get("v1", "Service", "ingress-nginx", "ingress-nginx-controller")!;
   t.same(service.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }]);
-  t.same(events.filter((e) => e.type === "url"), [{ type: "url", flight: "ingress-nginx", url: "http://10.0.0.3/" }]);
+  t.same(events.filter((e) => e.type === "address"), [{ type: "address", flight: "ingress-nginx", address: "10.0.0.3", holder: "Service ingress-nginx/ingress-nginx-controller" }]);
   t.equal(service.metadata.labels["app.kubernetes.io/managed-by"], "yoke");
   t.equal(service.metadata.annotations["instance.atc.yoke.cd/release"], "ingress-nginx");
   t.same(service.metadata.managedFields.map((f: { manager: string }) => f.manager), ["yoke"]);
@@ -101,7 +101,10 @@ t.test("an address in no pool times out with the Service's last status", async (
           ),
         },
   );
-  await t.rejects(deploy(client, flights, { timeoutMs: 1500 }), /timed out after 2s waiting for Service\/ingress-nginx\/ingress-nginx-controller: last seen no load balancer address yet \(asked for 10\.0\.0\.9\)/);
+  // MetalLB first, with time to spare; then ingress-nginx alone, whose run ends at its deadline.
+  await deploy(client, flights.filter((flight) => flight.name !== "ingress-nginx"));
+  const ingress = flights.filter((flight) => flight.name === "ingress-nginx").map((flight) => ({ ...flight, needs: [] }));
+  await t.rejects(deploy(client, ingress, { timeoutMs: 3000 }), /timed out after 3s \(the deploy's --timeout\) waiting for Service\/ingress-nginx\/ingress-nginx-controller: last seen no load balancer address yet \(asked for 10\.0\.0\.9\)/);
 });
 
 t.test("a resource a flight stops rendering is pruned; CRDs are kept", async (t) => {
@@ -147,9 +150,9 @@ t.test("--dry-run and --diff write nothing", async (t) => {
   const changed = examplePlan().map((f) => (f.name === "metallb" ? { ...f, input: {}, stages: f.stages.map((s) => s.map((r) => (r.kind === "ConfigMap" ? { ...r, data: { "excludel2.yaml": "announcedInterfacesToExclude: []\n" } } : r))) } : f));
   const { events } = await deploy(client, changed, { diff: true });
   t.same(server.requests.filter((r) => r.mutating), []);
-  const diff = events.find((e) => e.type === "diff");
-  t.match(diff, { resource: "ConfigMap/metallb-system/metallb-excludel2" });
-  t.match((diff as { text: string }).text, /\+ data\.excludel2\.yaml: "announcedInterfacesToExclude: \[\]\\n"/);
+  const diffs = events.filter((e) => e.type === "resource" && e.diff !== undefined);
+  t.same(diffs.map((e) => e.type === "resource" && `${e.outcome} ${e.resource}`), ["would change ConfigMap/metallb-system/metallb-excludel2"], "the one changed object, with its diff");
+  t.match(diffs[0], { diff: /\+ data\.excludel2\.yaml: "announcedInterfacesToExclude: \[\]\\n"/ });
 });
 
 async function until(predicate: () => unknown, timeoutMs = 60_000): Promise<void> {

@@ -25,7 +25,7 @@ t.test("dry run renders all five flights of a declaration with both entry points
     "flights in dependency order",
   );
   t.match(run.stdout, /4\. envoy-gateway \(release envoy-gateway in envoy-gateway-system, needs metallb-pool\)/);
-  t.match(run.stdout, /5\. gateway \(release gateway in envoy-gateway-system, needs envoy-gateway\)\n\s+stage 1: 1 resources\n\s+GatewayClass envoy-gateway\n\s+stage 2: 1 resources\n\s+Gateway envoy-gateway-system\/homelab/);
+  t.match(run.stdout, /5\. gateway \(release gateway in envoy-gateway-system, needs envoy-gateway\)\n\s+stage 1: 1 resource\n\s+GatewayClass envoy-gateway\n\s+stage 2: 1 resource\n\s+Gateway envoy-gateway-system\/homelab/);
   for (const name of ["envoy-gateway", "gateway"]) {
     const input = readFileSync(join(out, "flights", `${name}.input.json`), "utf8");
     const saved = readFileSync(join(out, "flights", `${name}.json`), "utf8");

@@ -32,7 +32,7 @@ t.test("client-node lists, and a no-op apply keeps the resourceVersion", async (
   server.applyAs("test", { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } });
   t.equal(server.get("v1", "Namespace", undefined, "demo")!.metadata.resourceVersion, before);
   const list = await core.listNamespace();
-  t.same(list.items.map((ns) => ns.metadata?.name), ["demo"]);
+  t.same(list.items.map((ns) => ns.metadata?.name), ["default", "kube-system", "kube-public", "kube-node-lease", "demo"], "the namespaces every cluster starts with, then the new one");
 });
 
 t.test("watches deliver changes; conflicts have the API's message", async (t) => {

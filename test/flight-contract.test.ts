@@ -41,6 +41,16 @@ t.test("empty stdin means default input", async (t) => {
   t.match(io.stdout, /"size": "1"/);
 });
 
+t.test("renderJson's pieces are written in order: small ones joined into one write, a large one on its own", async (t) => {
+  const large = "x".repeat(1 << 16);
+  const pieces = (input: { size: number }) => ["[[", `{"large":"${large}"}`, `,{"size":${input.size}}`, "]]"];
+  const writes: string[] = [];
+  const io = { ...fakeIO('{"size": 2}'), writeStdout: (text: string) => void writes.push(text) };
+  t.equal(runFlight({ ...echo, notices: [], renderJson: pieces }, io), 0);
+  t.same(writes, ["[[", `{"large":"${large}"}`, ',{"size":2}]]\n']);
+  t.same(JSON.parse(writes.join("")), [[{ large }, { size: 2 }]]);
+});
+
 const bad: [string, string][] = [
   ['{"size": 9}', "echo: input.size: must be a whole number from 1 to 5"],
   ['{"size": "3"}', "echo: input.size: must be a whole number from 1 to 5"],

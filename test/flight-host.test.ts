@@ -77,7 +77,7 @@ t.test("metallb-pool input given directly gets homelab.yaml's semantic checks", 
   };
   t.equal(problem(() => undefined), "accepted");
   t.equal(problem((i) => (i.pools[0]!.addresses = ["10.0.0.5/24"])), "input.pools[0].addresses[0]: 10.0.0.5/24 is not a network address; write 10.0.0.0/24 or list the single address as 10.0.0.5/32");
-  t.equal(problem((i) => (i.pools[0]!.addresses = ["10.0.0.9-10.0.0.3"])), 'input.pools[0].addresses[0]: "10.0.0.9-10.0.0.3" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)');
+  t.equal(problem((i) => (i.pools[0]!.addresses = ["10.0.0.9-10.0.0.3"])), "input.pools[0].addresses[0]: 10.0.0.9-10.0.0.3 is reversed: its first address comes after its last; write 10.0.0.3-10.0.0.9");
   t.equal(problem((i) => i.pools.push({ name: "lan", addresses: ["10.0.0.4/32"] })), 'input.pools[1].name: pool "lan" is declared twice');
   t.equal(problem((i) => (i.l2Advertisements[0]!.ipAddressPools = ["wan"])), 'input.l2Advertisements[0].ipAddressPools[0]: names pool "wan", which is not declared (pools: lan)');
   t.equal(problem((i) => (i.l2Advertisements[0]!.interfaces = ["enp 1"])), 'input.l2Advertisements[0].interfaces[0]: "enp 1" contains whitespace, which Linux interface names cannot contain');

@@ -35,18 +35,18 @@ t.test("the gateway alone is a complete declaration", async (t) => {
 
 const cases: [string, string, string[]][] = [
   ["both entry points on one address", edit("address: 10.0.0.4\n    pool: lan", "address: 10.0.0.3\n    pool: lan"),
-    ["gateway.yaml:48:5 addons.gateway.address: 10.0.0.3 is also the ingressNginx address; each entry point needs its own address (MetalLB gives one address to one Service)"]],
+    ["gateway.yaml:54:5 addons.gateway.address: 10.0.0.3 is also the ingressNginx address; each entry point needs its own address (MetalLB gives one address to one Service)"]],
   ["gateway address outside its pool", edit("address: 10.0.0.4\n    pool: lan", "address: 10.0.0.5\n    pool: lan"),
-    ["gateway.yaml:48:5 addons.gateway.address: 10.0.0.5 is not in pool lan (10.0.0.3-10.0.0.4); MetalLB would never assign it"]],
+    ["gateway.yaml:54:5 addons.gateway.address: 10.0.0.5 is not in pool lan (10.0.0.3-10.0.0.4); MetalLB would never assign it"]],
   ["gateway address in the DHCP range and in no pool", edit("address: 10.0.0.4\n    pool: lan", "address: 10.0.0.150"),
     [
-      "gateway.yaml:48:5 addons.gateway.address: 10.0.0.150 is inside the DHCP range 10.0.0.100-10.0.0.249; the router may lease it to another device. Use a pool address outside the range",
-      "gateway.yaml:48:5 addons.gateway.address: 10.0.0.150 is in no MetalLB pool; add it to a pool's addresses or MetalLB will never assign it",
+      "gateway.yaml:54:5 addons.gateway.address: 10.0.0.150 is inside the DHCP range 10.0.0.100-10.0.0.249; the router may lease it to another device. Use a pool address outside the range",
+      "gateway.yaml:54:5 addons.gateway.address: 10.0.0.150 is in no MetalLB pool; add it to a pool's addresses or MetalLB will never assign it",
     ]],
   ["gateway pool not declared", edit("address: 10.0.0.4\n    pool: lan", "address: 10.0.0.4\n    pool: edge"),
-    ['gateway.yaml:49:5 addons.gateway.pool: names pool "edge", which is not declared (pools: lan)']],
+    ['gateway.yaml:55:5 addons.gateway.pool: names pool "edge", which is not declared (pools: lan)']],
   ["unknown gateway field", edit("address: 10.0.0.4\n", "address: 10.0.0.4\n    port: 8080\n"),
-    ["gateway.yaml:49:5 addons.gateway.port: is not a known field; check its spelling (known fields: address, pool, certificateSecret, logLevel)"]],
+    ["gateway.yaml:55:5 addons.gateway.port: is not a known field; check its spelling (known fields: address, pool, certificateSecret, logLevel)"]],
 ];
 
 for (const [name, text, expected] of cases) {

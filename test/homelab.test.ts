@@ -69,7 +69,7 @@ const cases: [string, string, string[]][] = [
     ]],
   ["dhcp range backwards", edits(["start: 10.0.0.100", "start: 10.0.0.250"]),
     [
-      "homelab.yaml:20:5 network.dhcpRange.end: is before start 10.0.0.250; the range runs from start to end",
+      "homelab.yaml:20:5 network.dhcpRange.end: 10.0.0.249 is before start 10.0.0.250: the range is reversed; swap start and end",
     ]],
   ["dhcp range end outside subnet", edits(["end: 10.0.0.249", "end: 10.0.1.20"]),
     [
@@ -105,7 +105,7 @@ const cases: [string, string, string[]][] = [
     ]],
   ["pool range backwards", edits(["addresses: [10.0.0.3/32]", "addresses: [10.0.0.9-10.0.0.3]"]),
     [
-      "homelab.yaml:37:21 addons.metallb.pools[0].addresses[0]: \"10.0.0.9-10.0.0.3\" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)",
+      "homelab.yaml:37:21 addons.metallb.pools[0].addresses[0]: 10.0.0.9-10.0.0.3 is reversed: its first address comes after its last; write 10.0.0.3-10.0.0.9",
       "homelab.yaml:44:5 addons.ingressNginx.address: 10.0.0.3 is not in pool lan (10.0.0.9-10.0.0.3); MetalLB would never assign it",
     ]],
   ["pool cidr not aligned", edits(["addresses: [10.0.0.3/32]", "addresses: [10.0.0.3/30]"]),
@@ -234,9 +234,57 @@ t.test("issue 12: declarations that used to pass are refused, one precise line e
   t.equal(refused("        nodes: [home-01-cp-0]", "        nodes: [home-01-cp-0]\n        interfaces: [\"eth 0\"]"), 'homelab.yaml:43:22 addons.metallb.l2Advertisements[0].interfaces[0]: "eth 0" contains whitespace, which Linux interface names cannot contain');
 });
 
-t.test("a Talos minor newer than hangar knows is a warning naming the newest checked release, not a refusal", async (t) => {
+t.test("a Talos minor newer than hangar knows is a warning naming the Talos code its checks ran against, not a refusal", async (t) => {
   const { warnings } = parseHomelab(edits(["talosVersion: v1.14.7", "talosVersion: v1.15.0"], ["kubernetesVersion: 1.37.1", "kubernetesVersion: 1.38.0"]), "homelab.yaml");
   t.same(warnings, [
-    "homelab.yaml:5:3 cluster.talosVersion: Talos v1.15.0 is newer than hangar was checked against (v1.14.7); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it (warning)",
+    "homelab.yaml:5:3 cluster.talosVersion: Talos v1.15.0 is newer than hangar knows (its checks ran against Talos machinery v1.13.9 and v1.14.1); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it (warning)",
   ]);
+});
+
+t.test("issue 21: what Talos would trip over is refused before anything runs, one precise line each", async (t) => {
+  const verdict = (text: string) => {
+    try {
+      const { warnings } = parseHomelab(text, "homelab.yaml");
+      return warnings.length === 0 ? "accepted" : warnings.join("\n");
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const withKernelArg = (arg: string, ...more: [string, string][]) =>
+    edits(["    - siderolabs/intel-ucode\n", `    - siderolabs/intel-ucode\n  extraKernelArgs: [${arg}]\n`], ...more);
+  const renamed = (name: string, arg: string) =>
+    `${name} is a predictable link name, but cluster.extraKernelArgs has ${arg}, so the link will be eth0 (eth1, ... on a machine with several); name it eth0 or drop ${arg}`;
+
+  t.equal(verdict(withKernelArg("net.ifnames=0")), `homelab.yaml:28:5 nodes[0].interface: ${renamed("enp1s0", "net.ifnames=0")}`, "net.ifnames=0 beside enp1s0");
+  t.equal(verdict(withKernelArg("net.ifnames=false", ["interface: enp1s0", "interface: eno1"])), `homelab.yaml:28:5 nodes[0].interface: ${renamed("eno1", "net.ifnames=false")}`, "udev reads false as 0 too");
+  t.equal(
+    verdict(withKernelArg("net.ifnames=0", ["interface: enp1s0", "interface: eth0"], ["        nodes: [home-01-cp-0]", "        nodes: [home-01-cp-0]\n        interfaces: [enp1s0]"])),
+    `homelab.yaml:44:22 addons.metallb.l2Advertisements[0].interfaces[0]: ${renamed("enp1s0", "net.ifnames=0")}`,
+    "MetalLB would announce on a link that does not exist",
+  );
+  t.equal(verdict(withKernelArg("net.ifnames=0", ["interface: enp1s0", "interface: eth0"])), "accepted", "net.ifnames=0 with eth0");
+  t.equal(verdict(withKernelArg("net.ifnames=1")), "accepted", "predictable names kept on");
+
+  t.equal(verdict(edits(["talosVersion: v1.14.7", "talosVersion: v01.014.7"])), 'homelab.yaml:5:3 cluster.talosVersion: must be a Talos release like v1.14.7 (got "v01.014.7")');
+  t.equal(verdict(edits(["talosVersion: v1.14.7", "talosVersion: v1.14.07"])), 'homelab.yaml:5:3 cluster.talosVersion: must be a Talos release like v1.14.7 (got "v1.14.07")');
+  t.equal(verdict(edits(["kubernetesVersion: 1.37.1", "kubernetesVersion: 1.037.1"])), 'homelab.yaml:6:3 cluster.kubernetesVersion: must be a Kubernetes release like 1.37.1 (no leading v) (got "1.037.1")');
+  t.equal(verdict(edits(["talosVersion: v1.14.7", "talosVersion: v1.14.0"])), "accepted", "a zero alone is a number");
+
+  const copy = "copy it from the node's label, its firmware setup or talosctl get links";
+  const mac = (value: string) => verdict(edits(['mac: "00:1e:06:45:0a:01"', `mac: "${value}"`]));
+  t.equal(mac("ff:ff:ff:ff:ff:ff"), `homelab.yaml:29:5 nodes[0].mac: ff:ff:ff:ff:ff:ff is the broadcast address, not a network card's; ${copy}`);
+  t.equal(mac("01:00:5e:00:00:fb"), `homelab.yaml:29:5 nodes[0].mac: 01:00:5e:00:00:fb is a multicast address (the lowest bit of its first octet, 01, is set), so no network card has it; ${copy}`);
+  t.equal(mac("33:33:00:00:00:01"), `homelab.yaml:29:5 nodes[0].mac: 33:33:00:00:00:01 is a multicast address (the lowest bit of its first octet, 33, is set), so no network card has it; ${copy}`);
+  t.equal(mac("02:00:00:00:00:01"), "accepted", "a locally administered unicast MAC (a VM's) is a card's");
+
+  const maintenance = (address: string) => verdict(edits(["installDisk: /dev/nvme0n1", `installDisk: /dev/nvme0n1\n    maintenanceAddress: ${address}`]));
+  t.equal(
+    maintenance("10.0.0.2"),
+    "homelab.yaml:31:5 nodes[0].maintenanceAddress: 10.0.0.2 is the node's own address, which it takes only once configured; in maintenance mode it answers on its DHCP lease (shown on its console and in the router's lease list)",
+  );
+  t.equal(
+    maintenance("10.0.0.50"),
+    "homelab.yaml:31:5 nodes[0].maintenanceAddress: 10.0.0.50 is outside the DHCP range 10.0.0.100-10.0.0.249; in maintenance mode the node answers on the lease the router gave it, which comes from that range",
+  );
+  t.equal(maintenance("10.0.0.150"), "accepted", "a lease from the range");
 });

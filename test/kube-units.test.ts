@@ -5,6 +5,10 @@ import { splitPreStages, withReleaseMetadata } from "../lib/kube/prepare.ts";
 import { readiness, webhookCaReady } from "../lib/kube/readiness.ts";
 import { containedIn } from "../lib/kube/subset.ts";
 import { describeDiff } from "../lib/kube/diff.ts";
+import { sameJson } from "../lib/kube/same.ts";
+import { canonicalQuantity } from "../lib/kube/quantity.ts";
+import { describeWorkloads, selects, workloadsBehind } from "../lib/kube/workloads.ts";
+import { compareTimes } from "../lib/kube/revision.ts";
 
 const policy = { attempts: 5, baseMs: 100, maxMs: 1000 };
 
@@ -44,14 +48,16 @@ t.test("release metadata and namespace defaulting", async (t) => {
 t.test("readiness rules", async (t) => {
   const deployment = (status: object, generation = 2) => ({ kind: "Deployment", metadata: { generation }, spec: { replicas: 1 }, status });
   const ready = { observedGeneration: 2, replicas: 1, availableReplicas: 1, readyReplicas: 1, updatedReplicas: 1, conditions: [{ type: "Available", status: "True" }] };
-  t.ok(readiness(deployment(ready)).ready);
-  t.notOk(readiness(deployment({ ...ready, observedGeneration: 1 })).ready, "an old generation is not rolled out");
-  t.notOk(readiness(deployment({ ...ready, updatedReplicas: 0 })).ready);
-  t.match(readiness(deployment({})).observed, /observed none/);
-  t.match(readiness({ kind: "Job", metadata: {}, status: { conditions: [{ type: "Failed", status: "True", message: "BackoffLimitExceeded" }] } }).failed, /BackoffLimitExceeded/);
+  t.ok(readiness("Deployment", deployment(ready)).ready);
+  const { kind: _kind, ...listItem } = deployment({});
+  t.notOk(readiness("Deployment", listItem).ready, "judged by the kind asked for: a list item carries none");
+  t.notOk(readiness("Deployment", deployment({ ...ready, observedGeneration: 1 })).ready, "an old generation is not rolled out");
+  t.notOk(readiness("Deployment", deployment({ ...ready, updatedReplicas: 0 })).ready);
+  t.match(readiness("Deployment", deployment({})).observed, /observed none/);
+  t.match(readiness("Job", { metadata: {}, status: { conditions: [{ type: "Failed", status: "True", message: "BackoffLimitExceeded" }] } }).failed, /BackoffLimitExceeded/);
   const service = { kind: "Service", metadata: { annotations: { "metallb.io/loadBalancerIPs": "10.0.0.3" } }, spec: { type: "LoadBalancer" } };
-  t.notOk(readiness({ ...service, status: { loadBalancer: { ingress: [{ ip: "10.0.0.4" }] } } }).ready, "another address is not the asked one");
-  t.ok(readiness({ ...service, status: { loadBalancer: { ingress: [{ ip: "10.0.0.3" }] } } }).ready);
+  t.notOk(readiness("Service", { ...service, status: { loadBalancer: { ingress: [{ ip: "10.0.0.4" }] } } }).ready, "another address is not the asked one");
+  t.ok(readiness("Service", { ...service, status: { loadBalancer: { ingress: [{ ip: "10.0.0.3" }] } } }).ready);
   t.notOk(webhookCaReady({ webhooks: [{ name: "a", clientConfig: { caBundle: "x" } }, { name: "b", clientConfig: {} }] }).ready);
   t.match(webhookCaReady({ webhooks: [{ name: "b", clientConfig: {} }] }).observed, /no caBundle yet on b/);
 });
@@ -69,4 +75,53 @@ t.test("no-op detection: desired fields all present with equal values", async (t
 t.test("diff lines name the changed fields", async (t) => {
   const text = describeDiff({ metadata: { resourceVersion: "1" }, data: { a: "1" } }, { metadata: { resourceVersion: "2" }, data: { a: "2", b: "3" } });
   t.equal(text, '  - data.a: "1"\n  + data.a: "2"\n  + data.b: "3"');
+});
+
+t.test("releases compare by value, as yoke's reflect.DeepEqual does, whatever the key order", async (t) => {
+  t.ok(sameJson([[{ kind: "A", metadata: { name: "a", labels: { x: "1", y: "2" } } }]], [[{ metadata: { labels: { y: "2", x: "1" }, name: "a" }, kind: "A" }]]));
+  t.notOk(sameJson({ a: 1 }, { a: 1, b: undefined }), "a key more is a difference");
+  t.notOk(sameJson({ a: [1, 2] }, { a: [2, 1] }), "list order matters");
+  t.notOk(sameJson({ a: {} }, { a: [] }));
+  t.notOk(sameJson({ a: "1" }, { a: 1 }));
+});
+
+t.test("revision times order by instant: Go drops trailing zeros, hangar pads them", async (t) => {
+  t.ok(compareTimes("2026-01-02T03:04:05Z", "2026-01-02T03:04:05.100000000Z") < 0, "no fraction is the earlier");
+  t.ok(compareTimes("2026-01-02T03:04:05.5Z", "2026-01-02T03:04:05.400000000Z") > 0);
+  t.equal(compareTimes("2026-01-02T04:04:05+01:00", "2026-01-02T03:04:05Z"), 0, "offsets honoured");
+});
+
+t.test("quantities are compared as the server stores them", async (t) => {
+  const stored = Object.fromEntries(["1024Mi", "1536Mi", "0.5Ki", "1000m", "0.1", "1.5", "2000000", "12e2", "1.5n", "-1024Mi", "0"].map((q) => [q, canonicalQuantity(q)]));
+  t.same(stored, { "1024Mi": "1Gi", "1536Mi": "1536Mi", "0.5Ki": "512", "1000m": "1", "0.1": "100m", "1.5": "1500m", "2000000": "2M", "12e2": "1200", "1.5n": "2n", "-1024Mi": "-1Gi", "0": "0" });
+  t.equal(canonicalQuantity("1 Gi"), undefined, "not a quantity");
+  const live = { spec: { template: { spec: { containers: [{ resources: { limits: { memory: "1Gi" } } }], volumes: [{ emptyDir: { sizeLimit: "512" } }] } } } };
+  t.ok(containedIn({ spec: { template: { spec: { containers: [{ resources: { limits: { memory: "1024Mi" } } }], volumes: [{ emptyDir: { sizeLimit: "0.5Ki" } }] } } } }, live));
+  t.notOk(containedIn({ spec: { template: { spec: { containers: [{ resources: { limits: { memory: "1025Mi" } } }] } } } }, live), "another value");
+  t.notOk(containedIn({ data: { memory: "1024Mi" } }, { data: { memory: "1Gi" } }), "only quantity fields: a ConfigMap's text is text");
+});
+
+t.test("the workloads behind a gate, in words", async (t) => {
+  t.ok(selects({ matchLabels: { app: "a" }, matchExpressions: [{ key: "tier", operator: "In", values: ["x", "y"] }] }, { app: "a", tier: "y" }));
+  t.notOk(selects({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["y"] }] }, { tier: "y" }));
+  t.notOk(selects({}, { app: "a" }), "an empty selector picks nothing here");
+  t.ok(selects({ app: "a" }, { app: "a", other: "b" }), "a Service's plain map");
+  const deployment = { metadata: { name: "controller", namespace: "ns" }, spec: { replicas: 1, selector: { matchLabels: { app: "c" } }, template: { metadata: { labels: { app: "c" } } } }, status: {} };
+  const daemonSet = { metadata: { name: "speaker", namespace: "ns" }, spec: { selector: { matchLabels: { app: "s" } }, template: { metadata: { labels: { app: "s" } } } }, status: { desiredNumberScheduled: 2, numberReady: 1 } };
+  t.same(workloadsBehind({ spec: { selector: { app: "c" } } }, [deployment], [daemonSet]).map((w) => w.object.metadata.name), ["controller"]);
+  const event = (kind: string, name: string, reason: string, message: string, lastTimestamp: string, type = "Warning") => ({ type, reason, message, lastTimestamp, involvedObject: { kind, name } });
+  const events = [
+    event("ReplicaSet", "controller-5d8f", "FailedCreate", 'Error creating: pods "controller-5d8f-" is forbidden: violates PodSecurity "baseline:latest"', "2026-01-01T00:00:02Z"),
+    event("ReplicaSet", "controller-5d8f", "SuccessfulCreate", "Created pod", "2026-01-01T00:00:03Z", "Normal"),
+    event("Pod", "speaker-1", "FailedScheduling", "0/1 nodes are available: 1 node(s) didn't have free ports", "2026-01-01T00:00:05Z"),
+    event("Pod", "unrelated-1", "BackOff", "Back-off restarting failed container", "2026-01-01T00:00:09Z"),
+  ];
+  const pods = [{ metadata: { name: "speaker-1", labels: { app: "s" } }, status: { phase: "Pending" } }];
+  t.equal(
+    describeWorkloads([{ kind: "Deployment", object: deployment }, { kind: "DaemonSet", object: daemonSet }], pods, events),
+    "Deployment ns/controller 0/1 ready, no pods; DaemonSet ns/speaker 1/2 ready, pod speaker-1 Pending; newest warnings: " +
+      "Pod speaker-1: FailedScheduling: 0/1 nodes are available: 1 node(s) didn't have free ports; " +
+      'ReplicaSet controller-5d8f: FailedCreate: Error creating: pods "controller-5d8f-" is forbidden: violates PodSecurity "baseline:latest"',
+    "newest first, warnings only, and only about these workloads",
+  );
 });

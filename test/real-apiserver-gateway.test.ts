@@ -1,7 +1,8 @@
 // Envoy Gateway's objects and the homelab Gateway against a real kube-apiserver v1.37 (no
-// controllers): the 21 CRDs embedded as compact data are accepted and Established, the
-// safe-upgrades policy's CEL compiles, and every other object, the Gateway included, passes the
-// server's own validation (OpenAPI schemas and CEL rules of the CRDs) in a server-side dry run.
+// controllers): the 21 CRDs embedded as compact data are accepted and Established, kubectl
+// explain shows their descriptions, the safe-upgrades policy's CEL compiles, and every other
+// object, the Gateway included, passes the server's own validation (OpenAPI schemas and CEL rules
+// of the CRDs) in a server-side dry run.
 import t from "tap";
 import { envoyGateway } from "../flights/envoy-gateway/flight.ts";
 import { gateway } from "../flights/gateway/flight.ts";
@@ -12,6 +13,12 @@ import { waitUntilReady } from "../lib/kube/wait.ts";
 import { ApiRequestError } from "../lib/kube/retry.ts";
 import { KubeClient } from "../lib/kube/client.ts";
 import { startRealApiServer } from "./helpers/real-apiserver.ts";
+import { kubectlExplain, normalised } from "./helpers/kubectl-explain.ts";
+
+interface Schema {
+  description?: string;
+  properties?: Record<string, Schema>;
+}
 
 const namespace = "envoy-gateway-system";
 const release = { name: "envoy-gateway", namespace };
@@ -40,13 +47,24 @@ t.test("against a real API server", async (t) => {
     const crdInfo = (await discovery.find("apiextensions.k8s.io/v1", "CustomResourceDefinition"))!;
     await Promise.all(
       crds.map((crd) =>
-        waitUntilReady(client, { info: crdInfo, namespace: undefined, name: crd.metadata.name, what: crd.metadata.name, check: readiness }, 60_000),
+        waitUntilReady(client, { info: crdInfo, namespace: undefined, name: crd.metadata.name, what: crd.metadata.name, check: (object) => readiness("CustomResourceDefinition", object) }, AbortSignal.timeout(60_000)),
       ),
     );
     for (const crd of crds) for (const version of (crd.spec as { versions: { name: string }[] }).versions) discovery.forget(`${(crd.spec as { group: string }).group}/${version.name}`);
     for (const resource of first!.filter((r) => r.kind.startsWith("ValidatingAdmissionPolicy"))) {
       const created = await apply(client, discovery, resource, false);
       t.equal(created.metadata.name, "safe-upgrades.gateway.networking.k8s.io", `${resource.kind} accepted`);
+    }
+  });
+
+  await t.test("kubectl explain answers with the descriptions the CRDs carry", async (t) => {
+    const gateways = first!.find((resource) => resource.metadata.name === "gateways.gateway.networking.k8s.io")!;
+    const v1 = (gateways.spec as { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] }).versions.find((version) => version.name === "v1")!;
+    const spec = v1.schema.openAPIV3Schema.properties!.spec!;
+    const explained = normalised(await kubectlExplain(server.kubeconfig, "gateways.spec", "gateway.networking.k8s.io/v1"));
+    for (const field of ["gatewayClassName", "listeners", "addresses"]) {
+      const description = spec.properties![field]!.description!;
+      t.ok(explained.includes(normalised(description)), `kubectl explain gateway.spec shows ${field}: ${description.split("\n")[0]}`);
     }
   });
 

@@ -35,6 +35,9 @@ t.test("maintenance addresses: the flag, the declaration, then ARP by MAC; other
   t.match(locateMaintenance(homelab, cp1!, new Map(), { error: "arp-scan is not installed" }), { problem: /cannot scan the DHCP range for 00:1e:06:45:12:34 \(arp-scan is not installed\)/ });
   t.throws(() => parseMaintenanceFlags(["nas=10.0.0.160"], homelab), /no node named nas/);
   t.throws(() => parseMaintenanceFlags(["home-01-cp-0=10.0.0.999"], exampleHomelab()), /10\.0\.0\.999 is not an IPv4 address/);
+  // The flag meets the declaration's rule: a DHCP lease, never the node's own static address.
+  t.throws(() => parseMaintenanceFlags(["cp-0=10.0.0.11"], homelab), { message: "--maintenance-address cp-0=10.0.0.11: 10.0.0.11 is the node's own address, which it takes only once configured; in maintenance mode it answers on its DHCP lease (shown on its console and in the router's lease list)" });
+  t.throws(() => parseMaintenanceFlags(["cp-0=10.0.0.50"], homelab), { message: "--maintenance-address cp-0=10.0.0.50: 10.0.0.50 is outside the DHCP range 10.0.0.100-10.0.0.249; in maintenance mode the node answers on the lease the router gave it, which comes from that range" });
   const range = dhcpRangeAddresses(homelab);
   t.same([range[0], range.at(-1), range.length], ["10.0.0.100", "10.0.0.249", 150]);
 });

@@ -1,10 +1,10 @@
 // The fake talosctl reproduces the talosctl and Talos behaviours hangar depends on (messages as
 // talosctl 1.13 prints them where the source pins them down): the schema and semantic rules, the
 // streams, reboots, FailedPrecondition, certificate expiry. If the double drifts, the up.mjs tests
-// lie; test/talos-machinery.test.ts holds it to real `validate --mode metal`.
+// lie; test/talos-machinery*.test.ts hold it to real `validate --mode metal`.
 import t, { type Test } from "tap";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { X509Certificate } from "node:crypto";
@@ -215,4 +215,38 @@ t.test("upgrade-k8s --dry-run reports removed APIs and fails; etcd snapshot writ
   t.match(dry.stderr, "removed in Kubernetes 1.36");
   t.equal(l.run("etcd", "snapshot", "snap.db", ...auth).status, 0);
   t.ok(existsSync(join(l.dir, "snap.db")));
+});
+
+t.test("compiled schema validators are cached by what decides them: cold and warm runs agree, a changed schema is obeyed", async (t) => {
+  const dir = t.testdir();
+  const cache = join(dir, "cache");
+  mkdirSync(join(dir, "state"));
+  writeFileSync(join(dir, "state", "state.json"), '{"nodes":[]}');
+  writeFileSync(join(dir, "node.yaml"), "version: v1alpha1\nmachine:\n  type: controlplane\n  bogus: 1\n  install:\n    disk: /dev/sda\n");
+  const validate = (upstream?: string) => {
+    const result = spawnSync("env", ["-u", "NODE_OPTIONS", fake, "validate", "--config", "node.yaml", "--mode", "metal"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, FAKE_TALOSCTL_STATE: join(dir, "state"), HOME: dir, FAKE_TALOSCTL_VERSION: "v1.13.9", FAKE_TALOSCTL_CACHE: cache, ...(upstream && { FAKE_TALOSCTL_UPSTREAM: upstream }) },
+    });
+    return { status: result.status, stderr: result.stderr };
+  };
+  const cold = validate();
+  t.equal(cold.status, 1);
+  t.match(cold.stderr, "v1alpha1: /machine must NOT have additional properties (bogus)");
+  const schemas = join(cache, "schemas");
+  t.same(readdirSync(schemas).map((key) => readdirSync(join(schemas, key)).sort()), [["kinds.json", "v1alpha1.Config.cjs"]], "the validator was compiled once, into the cache");
+  t.same(validate(), cold, "the cached validator says exactly what the freshly compiled one said");
+
+  // The same schema with one rule changed: the cache must not answer with the old rule.
+  const upstream = join(dir, "upstream");
+  mkdirSync(upstream);
+  const schemaFile = "talos-config.schema-v1.13.9.json";
+  const schema = JSON.parse(readFileSync(fileURLToPath(new URL(`../../shared/upstream/${schemaFile}`, import.meta.url)), "utf8"));
+  schema.$defs["v1alpha1.Config"].properties.version = { enum: ["v1alpha2"] };
+  writeFileSync(join(upstream, schemaFile), JSON.stringify(schema));
+  const changed = validate(upstream);
+  t.equal(changed.status, 1);
+  t.match(changed.stderr, "v1alpha1: /version must be equal to one of the allowed values");
+  t.equal(readdirSync(schemas).length, 2, "a changed schema is a new cache entry");
 });

@@ -26,7 +26,9 @@ t.test("known vectors", async (t) => {
 t.test("a node's schematic: extensions sorted, kernel args kept in order", async (t) => {
   const shuffled = parseHomelab(
     edit(extensionsText, "    - siderolabs/i915\n    - siderolabs/intel-ucode", "    - siderolabs/intel-ucode\n    - siderolabs/i915")
-      .replace("  extensions:", "  extraKernelArgs: [net.ifnames=0, i915.enable_guc=3]\n  extensions:"),
+      .replace("  extensions:", "  extraKernelArgs: [net.ifnames=0, i915.enable_guc=3]\n  extensions:")
+      // With net.ifnames=0 the link is eth0 (a predictable name beside it is refused).
+      .replace("interface: enp1s0", "interface: eth0"),
     "homelab.yaml",
   ).homelab;
   const schematic = nodeSchematic(shuffled, shuffled.nodes[0]!);

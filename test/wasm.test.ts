@@ -1,5 +1,6 @@
 // Every flight as a wasip1 module: byte-identical output to the JS build under two WASI
-// implementations, the same errors for bad input, the imports yoke allows, a valid and
+// implementations and two wazero versions (v1.6.0, the one yoke v0.20.27 embeds, and v1.12.0),
+// the same errors for bad input, yoke's limits, the imports yoke allows, a valid and
 // reproducible module, and JS number formatting (directed rounding) as V8 does it.
 import t from "tap";
 import { spawnSync, execFileSync } from "node:child_process";
@@ -12,7 +13,8 @@ import { planFlights } from "../lib/flight/plan.ts";
 import { flights as registry } from "../flights/index.ts";
 import { parseHomelab } from "../lib/homelab/load.ts";
 import { builtFlight } from "./helpers/dist.ts";
-import { runNodeWasi, runShimWasi, runWazero } from "./helpers/wasi.ts";
+import { runNodeWasi, runShimWasi, runWazero, wazeroRuntimes, wazeroVersion } from "./helpers/wasi.ts";
+import { toolVersion } from "./helpers/tools.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 // The migration example declares both entry points, so every flight is built and run.
@@ -72,9 +74,12 @@ t.test("wasm flights", { skip }, async (t) => {
           t.ok(wasm.stdout === js.stdout, `${plan.name} ${text.slice(0, 40)}: same bytes under ${runtime}`);
           t.equal(wasm.stderr, js.stderr, `${plan.name}: same stderr under ${runtime}`);
         }
-        const wazero = runWazero(join(out, `${plan.name}.wasm`), text, plan.release, "lab");
-        t.equal(wazero.code, 0, `${plan.name} under wazero: ${wazero.stderr}`);
-        t.ok(wazero.stdout === js.stdout, `${plan.name} ${text.slice(0, 40)}: same bytes under wazero with yoke's limits`);
+        for (const runtime of wazeroRuntimes) {
+          const wazero = runWazero(runtime, join(out, `${plan.name}.wasm`), text, plan.release, "lab");
+          t.equal(wazero.code, 0, `${plan.name} under ${runtime}: ${wazero.stderr}`);
+          t.ok(wazero.stdout === js.stdout, `${plan.name} ${text.slice(0, 40)}: same bytes under ${runtime} with yoke's limits`);
+          t.equal(wazero.stderr, js.stderr, `${plan.name}: same stderr under ${runtime}`);
+        }
       }
     }
   });
@@ -92,8 +97,10 @@ t.test("wasm flights", { skip }, async (t) => {
         t.equal(wasm.stdout, "");
         t.equal(wasm.stderr, js.stderr, `${name} ${input}: same stderr`);
       }
-      const wazero = runWazero(join(out, `${name}.wasm`), input, name, "lab");
-      t.same([wazero.code, wazero.stdout, wazero.stderr], [1, "", js.stderr], `${name} ${input} under wazero`);
+      for (const runtime of wazeroRuntimes) {
+        const wazero = runWazero(runtime, join(out, `${name}.wasm`), input, name, "lab");
+        t.same([wazero.code, wazero.stdout, wazero.stderr], [1, "", js.stderr], `${name} ${input} under ${runtime}`);
+      }
     }
   });
 
@@ -116,13 +123,21 @@ t.test("wasm flights", { skip }, async (t) => {
     t.match(run.stderr, /^Error: boom in render\n\s+at /);
   });
 
+  await t.test("the wazero builds embed the versions they are named for", async (t) => {
+    t.same(wazeroRuntimes.map(wazeroVersion), wazeroRuntimes.map(toolVersion), "v1.6.0 as yoke v0.20.27 embeds it, and v1.12.0");
+  });
+
   await t.test("a render fits yoke's limits, and a limit far below what it needs stops it", async (t) => {
-    const metallb = plans.find((plan) => plan.name === "metallb")!;
-    const input = JSON.stringify(metallb.input);
-    t.equal(runWazero(join(out, "metallb.wasm"), input, "metallb", "lab", { memoryMiB: 4, timeout: "2s" }).code, 0, "4 MiB and 2 s are enough");
-    const starved = runWazero(join(out, "metallb.wasm"), input, "metallb", "lab", { memoryMiB: 1 });
-    t.not(starved.code, 0, "1 MiB is not");
-    t.equal(starved.stdout, "", "and nothing half-rendered reaches stdout");
+    for (const plan of plans.filter((candidate) => ["metallb", "envoy-gateway"].includes(candidate.name))) {
+      const input = JSON.stringify(plan.input);
+      const file = join(out, `${plan.name}.wasm`);
+      for (const runtime of wazeroRuntimes) {
+        t.equal(runWazero(runtime, file, input, plan.name, "lab", { memoryMiB: 16 }).code, 0, `${plan.name} under ${runtime}: 16 MiB are enough`);
+        const starved = runWazero(runtime, file, input, plan.name, "lab", { memoryMiB: 1 });
+        t.not(starved.code, 0, `${plan.name} under ${runtime}: 1 MiB is not`);
+        t.equal(starved.stdout, "", "and nothing half-rendered reaches stdout");
+      }
+    }
   });
 
   await t.test("a rebuild gives the same bytes", async (t) => {

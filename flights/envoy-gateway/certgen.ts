@@ -28,7 +28,6 @@ export function certgenJob(namespace: string): Resource {
               securityContext: restrictedContainer,
             },
           ],
-          imagePullSecrets: [],
           restartPolicy: "Never",
           securityContext: restrictedPod,
           serviceAccountName: `${prefix}-certgen`,

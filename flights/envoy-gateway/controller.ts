@@ -63,7 +63,8 @@ export function deployment(namespace: string, replicas: number): Resource {
     name: "envoy-gateway",
     ports: ports.map(([name, containerPort]) => ({ containerPort, name })),
     readinessProbe: probe("/readyz", { periodSeconds: 10 }),
-    resources: { limits: { memory: "1024Mi" }, requests: { cpu: "100m", memory: "256Mi" } },
+    // The release says 1024Mi; the API server stores it as 1Gi, and hangar renders what is stored.
+    resources: { limits: { memory: "1Gi" }, requests: { cpu: "100m", memory: "256Mi" } },
     securityContext: restrictedContainer,
     startupProbe: probe("/healthz", { failureThreshold: 30, periodSeconds: 1 }),
     volumeMounts: [
@@ -84,7 +85,6 @@ export function deployment(namespace: string, replicas: number): Resource {
         spec: {
           automountServiceAccountToken: true,
           containers: [container],
-          imagePullSecrets: [],
           securityContext: restrictedPod,
           serviceAccountName: "envoy-gateway",
           terminationGracePeriodSeconds: 10,

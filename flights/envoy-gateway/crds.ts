@@ -1,19 +1,22 @@
 // The Gateway API v1.6.1 CRDs (experimental channel, as Envoy Gateway's release bundles them),
 // Envoy Gateway's own CRDs, and the Gateway API's safe-upgrades admission policy.
 import type { Resource } from "../../lib/flight/contract.ts";
-import { expand } from "../../lib/flight/compact.ts";
+import { expandPieces } from "../../lib/flight/compact.ts";
 import { crdData } from "./crd-data.ts";
 
-let expanded: string | undefined;
+let expanded: string[] | undefined;
 
-/** The CRDs as the compact JSON text of their list, expanded from the embedded data once. */
-export function crdsJson(): string {
-  expanded ??= expand(crdData);
-  return expanded;
+/** The CRDs' compact JSON texts, comma-separated (their list without its brackets), in pieces. */
+export function crdsJsonPieces(): string[] {
+  expanded ??= expandPieces(crdData);
+  const pieces = [...expanded];
+  pieces[0] = pieces[0]!.slice(1);
+  pieces[pieces.length - 1] = pieces[pieces.length - 1]!.slice(0, -1);
+  return pieces;
 }
 
 export function crds(): Resource[] {
-  return JSON.parse(crdsJson()) as Resource[];
+  return JSON.parse(`[${crdsJsonPieces().join("")}]`) as Resource[];
 }
 
 const policyName = "safe-upgrades.gateway.networking.k8s.io";

@@ -8,7 +8,7 @@
 //      injected and the Service answering from a ready endpoint.
 import type { Flight, Release, Resource, Stages } from "../../lib/flight/contract.ts";
 import { Fields } from "../../lib/flight/fields.ts";
-import { crds, crdsJson, safeUpgrades } from "./crds.ts";
+import { crds, crdsJsonPieces, safeUpgrades } from "./crds.ts";
 import { rbac } from "./rbac.ts";
 import { configMap, deployment, service } from "./controller.ts";
 import { certgenJob } from "./certgen.ts";
@@ -41,10 +41,10 @@ function stages(input: EnvoyGatewayInput, namespace: string, customResourceDefin
 const render = (input: EnvoyGatewayInput, release: Release): Stages => stages(input, release.namespace, crds());
 
 /** render() serialised, the CRDs spliced in as the JSON text they are embedded as: never parsed. */
-function renderJson(input: EnvoyGatewayInput, release: Release): string {
+function renderJson(input: EnvoyGatewayInput, release: Release): string[] {
   const [[namespace, ...policies], ...later] = stages(input, release.namespace, []) as [Resource[], ...Stages];
-  const first = [JSON.stringify(namespace), crdsJson().slice(1, -1), ...policies.map((policy) => JSON.stringify(policy))].join(",");
-  return `[[${first}]${later.map((stage) => `,${JSON.stringify(stage)}`).join("")}]`;
+  const afterCrds = policies.map((policy) => `,${JSON.stringify(policy)}`).join("") + "]" + later.map((stage) => `,${JSON.stringify(stage)}`).join("");
+  return [`[[${JSON.stringify(namespace)},`, ...crdsJsonPieces(), `${afterCrds}]`];
 }
 
 export const envoyGateway: Flight<EnvoyGatewayInput> = {
@@ -54,6 +54,6 @@ export const envoyGateway: Flight<EnvoyGatewayInput> = {
   needs: ["metallb-pool"],
   parse,
   render,
-  // Compact JSON, 0.6 MB (2.3 MB indented): the CRDs are for yoke and the API server, not for reading.
+  // Compact JSON, 2.1 MB (4.1 MB indented): the CRDs are for yoke and the API server, not for reading.
   renderJson,
 };

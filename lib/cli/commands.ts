@@ -53,10 +53,14 @@ const timeout: OptionSpec = {
   name: "timeout",
   kind: "duration",
   placeholder: "duration",
-  description: "how long to wait for each object to become ready (30s, 5m; a bare number counts seconds)",
-  default: "5m",
+  description: "how long the whole deploy may take once it holds the deploy lock: every wait, retry and request ends by then (30s, 15m, 2h; a bare number counts seconds)",
+  default: "15m",
   minimumMs: 1000,
 };
+const lock: OptionSpec[] = [
+  { name: "wait-for-lock", kind: "flag", description: "when another deploy holds the cluster's deploy lock, wait for it to finish instead of stopping" },
+  { name: "break-lock", kind: "flag", description: "take the deploy lock from the deploy holding it (asks first; for a deploy that is gone)" },
+];
 const kube: OptionSpec[] = [
   { name: "kubeconfig", kind: "text", placeholder: "file", description: "kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)" },
   { name: "context", kind: "text", placeholder: "name", description: "kubeconfig context to use (default: its current context)" },
@@ -91,6 +95,7 @@ export const commands: readonly CommandSpec[] = [
       { name: "talos-only", kind: "flag", description: "stop after Talos; do not deploy the add-ons" },
       { name: "maintenance-address", kind: "assignment", placeholder: "node=ip", description: "where a node booted from the ISO answers, when its MAC is not found in the DHCP range (repeatable)" },
       timeout,
+      ...lock,
       ...ownership,
       yes,
     ],
@@ -114,10 +119,11 @@ export const commands: readonly CommandSpec[] = [
       { name: "dry-run", kind: "flag", description: "send everything as a server dry run; write nothing" },
       { name: "diff", kind: "flag", description: "print what would be created, changed and deleted; write nothing" },
       timeout,
+      ...lock,
       ...ownership,
       yes,
     ],
-    examples: ["", "--diff", "--kubeconfig .hangar/kubeconfig --timeout 10m", "--yes    # prune without asking (CI)"],
+    examples: ["", "--diff", "--kubeconfig .hangar/kubeconfig --timeout 30m", "--wait-for-lock --yes    # CI: queue behind a running deploy, prune without asking"],
     rules: [notBoth("dry-run", "diff")],
   },
   {
@@ -185,8 +191,10 @@ export const commands: readonly CommandSpec[] = [
       { ...config(), default: undefined, description: "the declaration to read (default: homelab.yaml beside helmfile.yaml)" },
       { name: "helmfile", kind: "text", placeholder: "file", description: "the helmfile state (default: hangar's helmfile.yaml)" },
       { name: "reference", kind: "text", placeholder: "dir", description: "compare with manifests rendered elsewhere (helmfile template --output-dir), without helmfile and helm" },
+      { name: "charts", kind: "text", placeholder: "dir", description: "take each chart helmfile.yaml pulls from a repository from dir/<chart>/ instead (helmfile.yaml is not changed; no repository is contacted)" },
     ],
-    examples: ["", "--reference rendered/"],
+    examples: ["", "--charts vendor/charts", "--reference rendered/"],
+    rules: [notBoth("charts", "reference")],
   },
   {
     name: "schema",
@@ -198,17 +206,26 @@ export const commands: readonly CommandSpec[] = [
   {
     name: "bench",
     script: "bench",
-    summary: "print the benchmark figures (render times, bundle sizes, deploy against kubectl)",
+    summary: "print the benchmark figures (render times, bundle sizes, deploy against kubectl, render and deploy against helm and helmfile)",
     options: [],
     examples: [""],
   },
   ...[
+    ["bench-startup", "how fast hangar --version and hangar render start, beside a bare node"],
     ["bench-flights", "render time of each flight in process and as a node process, and bundle sizes"],
     ["bench-wasm", "each flight's wasm module against its JS build: size, run time, memory"],
     ["bench-deploy", "hangar's deploy beside kubectl apply --server-side + kubectl wait on the fake API server (run with node --import tsx)"],
     ["bench-deploy-real", "hangar's deploy beside kubectl apply --server-side + kubectl wait on a real kube-apiserver (run with node --import tsx)"],
     ["bench-node", "hangar's deploy beside kubectl apply --server-side + kubectl wait on a real node running MetalLB (root; run with node --import tsx)"],
   ].map(([name, summary]) => ({ name: name!, script: name!, summary: summary!, options: [], examples: [""], hidden: true })),
+  {
+    name: "bench-helm",
+    script: "bench-helm",
+    summary: "hangar render and deploy beside the real helm template, helmfile template and helmfile sync (run with node --import tsx)",
+    options: [{ name: "charts", kind: "text", placeholder: "dir", description: "the charts helmfile.yaml pins, laid out dir/<chart>/ (default: ../shared/upstream/charts)" }],
+    examples: ["", "--charts vendor/charts"],
+    hidden: true,
+  },
 ];
 
 /** Options every command has. */

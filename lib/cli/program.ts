@@ -108,7 +108,8 @@ function termOf(option: Option): string {
 
 function toOption(spec: OptionSpec): Option {
   const short = spec.short ? `-${spec.short}, ` : "";
-  if (spec.name === "no-color") return new Option("--no-color", spec.description);
+  // Negated by commander: `color` is false after --no-color or --no-color=true, true after --no-color=false.
+  if (spec.name === "no-color") return new Option("--no-color [true|false]", spec.description).argParser(guard((text: string) => !parseBoolean(text)));
   if (spec.kind === "flag") return new Option(`${short}--${spec.name} [true|false]`, spec.description).argParser(guard(parseBoolean));
   const option = new Option(`${short}--${spec.name} <${spec.placeholder ?? "value"}>`, spec.description);
   if (spec.kind === "assignment") {
@@ -177,7 +178,11 @@ export function parseSubcommand(argv: readonly string[], options: ProgramOptions
     streams.stderr(program.helpInformation());
     return { ok: false, exitCode: usageExitCode };
   }
-  const refused = parseOrRefuse(program, argv);
+  // An unknown command is misuse whatever follows it (`hangar upp --help` too): commander would
+  // print the help and exit 0, so it hears the command word alone.
+  const [first] = argv;
+  const unknown = first !== undefined && !first.startsWith("-") && !commands.some((command) => command.name === first && !command.hidden);
+  const refused = parseOrRefuse(program, unknown ? [first] : argv);
   if (refused) return refused;
   if (!chosen) return { ok: false, exitCode: usageExitCode };
   return { ok: true, ...chosen };

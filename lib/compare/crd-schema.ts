@@ -1,8 +1,9 @@
-// The fields a CRD version accepts, as `path -> type`, from its openAPIV3Schema. Descriptions,
-// defaults and validation messages are left out: hangar's flights may drop descriptions, and a
-// changed field set or type is what breaks objects written against the other render.
+// The fields a CRD version accepts, as `path -> type`, from its openAPIV3Schema: a changed field
+// set or type is what breaks objects written against the other render. Their descriptions, as
+// `path -> text`, apart: what `kubectl explain` shows, and lost when a render drops them.
 
 interface Schema {
+  description?: string;
   type?: string;
   format?: string;
   properties?: Record<string, Schema>;
@@ -20,13 +21,30 @@ function typeText(schema: Schema): string {
   return `${base}${format}${open}`;
 }
 
-/** `.spec.addresses[]` style paths; `.*` stands for the values of a free-form map. */
-export function schemaFields(schema: unknown, path = "", into: Map<string, string> = new Map()): Map<string, string> {
-  if (typeof schema !== "object" || schema === null) return into;
+/** Visits the schema (path "") and every field under it: `.spec.addresses[]` style paths, `.*` for the values of a free-form map. */
+function walk(schema: unknown, visit: (path: string, node: Schema) => void, path = ""): void {
+  if (typeof schema !== "object" || schema === null) return;
   const node = schema as Schema;
-  if (path) into.set(path, typeText(node));
-  for (const [key, child] of Object.entries(node.properties ?? {})) schemaFields(child, `${path}.${key}`, into);
-  if (node.items) schemaFields(node.items, `${path}[]`, into);
-  if (typeof node.additionalProperties === "object") schemaFields(node.additionalProperties, `${path}.*`, into);
-  return into;
+  visit(path, node);
+  for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, visit, `${path}.${key}`);
+  if (node.items) walk(node.items, visit, `${path}[]`);
+  if (typeof node.additionalProperties === "object") walk(node.additionalProperties, visit, `${path}.*`);
+}
+
+/** Each field's type by its path. */
+export function schemaFields(schema: unknown): Map<string, string> {
+  const fields = new Map<string, string>();
+  walk(schema, (path, node) => {
+    if (path) fields.set(path, typeText(node));
+  });
+  return fields;
+}
+
+/** Each description by the path of the field it describes; the schema's own is at `.`. */
+export function schemaDescriptions(schema: unknown): Map<string, string> {
+  const descriptions = new Map<string, string>();
+  walk(schema, (path, node) => {
+    if (typeof node.description === "string") descriptions.set(path || ".", node.description);
+  });
+  return descriptions;
 }

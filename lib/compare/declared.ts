@@ -65,7 +65,18 @@ const chartObjects: readonly DeclaredObject[] = [
   },
 ];
 
-const objects: readonly DeclaredObject[] = [...chartObjects];
+// Envoy Gateway's chart as helmfile installs it: with its default `createNamespace: false`.
+const envoyGatewayObjects: readonly DeclaredObject[] = [
+  {
+    kind: "Namespace",
+    name: "envoy-gateway-system",
+    only: "hangar",
+    reason:
+      "Helm creates the release namespace itself (helmfile's createNamespace), outside the chart's manifest, as for ingress-nginx. The chart's own Namespace (value createNamespace: true, which the release's install.yaml is rendered with) is left off: beside Helm's it fails every client-side install, as Helm 3 and Terraform's Helm provider make them (namespaces \"envoy-gateway-system\" already exists). hangar's envoy-gateway flight renders the namespace in its first stage and adopts the one Helm made",
+  },
+];
+
+const objects: readonly DeclaredObject[] = [...chartObjects, ...envoyGatewayObjects];
 
 const facts: readonly DeclaredFact[] = [];
 

@@ -4,8 +4,9 @@
 // never raw YAML, so key order, empty leftovers and API defaults written out do not count.
 import type { Resource } from "../flight/contract.ts";
 import { canonical, flatten } from "./canonical.ts";
-import { schemaFields } from "./crd-schema.ts";
+import { schemaDescriptions, schemaFields } from "./crd-schema.ts";
 import { byValue } from "./embedded.ts";
+import { canonicalQuantity } from "../kube/quantity.ts";
 
 export type Facts = Map<string, string>;
 type Fields = Record<string, unknown>;
@@ -141,13 +142,20 @@ function containerFacts(prefix: string, container: Fields, facts: Facts): void {
   for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
     if (container[probe] !== undefined) facts.set(`${prefix}: ${probe}`, canonical(container[probe]));
   }
-  for (const field of ["securityContext", "resources", "lifecycle", "workingDir"]) {
+  for (const field of ["securityContext", "lifecycle", "workingDir"]) {
     if (container[field] !== undefined) facts.set(`${prefix}: ${field}`, canonical(container[field]));
   }
+  if (container.resources !== undefined) facts.set(`${prefix}: resources`, canonical(storedResources(asMap(container.resources))));
   for (const mount of asList(container.volumeMounts).map(asMap)) {
     const { mountPath, ...rest } = mount;
     facts.set(`${prefix}: mount ${mountPath}`, canonical(rest));
   }
+}
+
+/** Quantities as the API server stores them (`1024Mi` is `1Gi`): the same value is the same fact. */
+function storedResources(resources: Fields): Fields {
+  const stored = (list: unknown) => Object.fromEntries(Object.entries(asMap(list)).map(([name, value]) => [name, canonicalQuantity(String(value)) ?? value]));
+  return Object.fromEntries(Object.entries(resources).map(([key, value]) => [key, key === "limits" || key === "requests" ? stored(value) : value]));
 }
 
 /** Flags by name (`--log-level` -> `info`), so a changed value reads as one change. */
@@ -245,6 +253,8 @@ function crd(object: Resource, facts: Facts): void {
     facts.set(`${prefix}: storage`, String(version.storage));
     if (version.deprecated !== undefined) facts.set(`${prefix}: deprecated`, String(version.deprecated));
     if (version.subresources !== undefined) facts.set(`${prefix}: subresources`, canonical(version.subresources));
-    for (const [path, type] of schemaFields(asMap(version.schema).openAPIV3Schema)) facts.set(`${prefix}: field ${path}`, type);
+    const schema = asMap(version.schema).openAPIV3Schema;
+    for (const [path, type] of schemaFields(schema)) facts.set(`${prefix}: field ${path}`, type);
+    for (const [path, text] of schemaDescriptions(schema)) facts.set(`${prefix}: description ${path}`, text);
   }
 }

@@ -14,6 +14,8 @@ export function impactOf(difference: Pick<FactDifference, "ref" | "fact">): Impa
   if (podTemplateFact.test(difference.fact)) return podControllers.has(kind) ? "restart" : kind === "Job" || kind === "CronJob" ? "recreate" : "behaviour";
   // Object labels are read by people and selectors elsewhere; a Namespace's (Pod Security) act.
   if (difference.fact.startsWith("label ") && kind !== "Namespace") return "cosmetic";
+  // A CRD's descriptions are documentation (kubectl explain); the server validates nothing by them.
+  if (kind === "CustomResourceDefinition" && /: description /.test(difference.fact)) return "cosmetic";
   return "behaviour";
 }
 

@@ -42,9 +42,11 @@ export interface Flight<Input> {
   /**
    * render()'s stages already serialised as compact JSON, printed instead of indenting render()'s
    * objects: for output that is mostly embedded data kept as JSON text (megabytes of CRD schema),
-   * which then is never parsed nor re-serialised. Must equal JSON.stringify(render(...)).
+   * which then is never parsed nor re-serialised. In pieces, written one after another, so that
+   * the embedded text is not copied into one string first. Joined, they equal
+   * JSON.stringify(render(...)).
    */
-  renderJson?(input: Input, release: Release): string;
+  renderJson?(input: Input, release: Release): string[];
 }
 
 /** Bad flight input: names the offending field so the message fits on one line. */

@@ -31,8 +31,8 @@ export function releaseFrom(io: FlightIO, flight: Flight<unknown>): Release {
  * success, so bad input leaves stdout empty and a single line on stderr.
  */
 export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
-  for (const notice of flight.notices ?? []) io.writeStderr(`${flight.name}: ${notice}\n`);
-  let output: string;
+  for (const line of noticeLines(flight)) io.writeStderr(`${line}\n`);
+  let output: string[];
   try {
     const text = io.readStdin().trim();
     let raw: unknown = {};
@@ -46,7 +46,7 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
     }
     const release = releaseFrom(io, flight as Flight<unknown>);
     const input = flight.parse(raw);
-    output = (flight.renderJson ? flight.renderJson(input, release) : JSON.stringify(flight.render(input, release), null, 2)) + "\n";
+    output = stagesPieces(flight, input, release);
   } catch (err) {
     if (err instanceof InputError) {
       io.writeStderr(`${flight.name}: ${err.field === "" ? err.problem : err.message}\n`);
@@ -54,6 +54,46 @@ export function runFlight<Input>(flight: Flight<Input>, io: FlightIO): number {
     }
     throw err;
   }
-  io.writeStdout(output);
+  writePieces(io, output);
   return 0;
+}
+
+/** What a flight prints on stdout for this input, in the pieces it writes them. */
+function stagesPieces<Input>(flight: Flight<Input>, input: Input, release: Release): string[] {
+  return [...(flight.renderJson ? flight.renderJson(input, release) : [JSON.stringify(flight.render(input, release), null, 2)]), "\n"];
+}
+
+/** Exactly what a flight prints on stdout for this input (in-process renders reuse it). */
+export function stagesText<Input>(flight: Flight<Input>, input: Input, release: Release): string {
+  return stagesPieces(flight, input, release).join("");
+}
+
+/** The flight's notices as it prints them on stderr. */
+export function noticeLines(flight: Flight<unknown>): string[] {
+  return (flight.notices ?? []).map((notice) => `${flight.name}: ${notice}`);
+}
+
+/** Below this size pieces are joined into one write: a host call each would cost more than the copy. */
+const batchSize = 1 << 16;
+
+/** Writes the pieces in order: small ones joined, a large one as it is, never copied. */
+function writePieces(io: FlightIO, pieces: readonly string[]): void {
+  let batch: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (batch.length > 0) io.writeStdout(batch.join(""));
+    batch = [];
+    size = 0;
+  };
+  for (const piece of pieces) {
+    if (piece.length >= batchSize) {
+      flush();
+      io.writeStdout(piece);
+      continue;
+    }
+    batch.push(piece);
+    size += piece.length;
+    if (size >= batchSize) flush();
+  }
+  flush();
 }

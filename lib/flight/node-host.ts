@@ -43,16 +43,26 @@ function readAll(fd: number): string {
 
 /** Synchronous so a large render is fully flushed before the process exits. */
 function writeAll(fd: number, text: string): void {
+  try {
+    writeFully(fd, text);
+  } catch (err) {
+    // The reader went away (`| head`): nobody wants the rest; leave quietly, as cat does.
+    if ((err as NodeJS.ErrnoException).code === "EPIPE") process.exit(0);
+    throw err;
+  }
+}
+
+/**
+ * Writes all of `text` to `fd` before returning, waiting out a momentarily full non-blocking
+ * pipe; any other failure (EPIPE, ENOSPC, EBADF, EIO) is thrown for the caller to judge.
+ */
+export function writeFully(fd: number, text: string): void {
   const bytes = Buffer.from(text, "utf8");
   for (let offset = 0; offset < bytes.length; ) {
     try {
       offset += writeSync(fd, bytes, offset);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // The reader went away (`| head`): nobody wants the rest; leave quietly, as cat does.
-      if (code === "EPIPE") process.exit(0);
-      // A non-blocking pipe that is momentarily full: wait a moment, then try again.
-      if (code !== "EAGAIN") throw err;
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
       pause(1);
     }
   }

@@ -3,6 +3,7 @@
 import type { Flight, Stages } from "./contract.ts";
 import type { Homelab } from "../homelab/schema.ts";
 import { order } from "./graph.ts";
+import { noticeLines, stagesText } from "./io.ts";
 
 /** A flight as the planner sees it: the flight and how its input derives from homelab.yaml. */
 export interface RegisteredFlight {
@@ -48,10 +49,20 @@ export function undeclaredFlights(homelab: Homelab, registry: readonly Registere
 
 /** Renders one planned flight in process (the built flights print exactly this). */
 export function renderFlight(plan: FlightPlan, registry: readonly RegisteredFlight[]): Stages {
+  const flight = registered(plan, registry);
+  return flight.render(flight.parse(plan.input), { name: plan.release, namespace: plan.namespace });
+}
+
+/** In process, the text the built flight prints for this plan, byte for byte, and its notices. */
+export function renderFlightOutput(plan: FlightPlan, registry: readonly RegisteredFlight[]): { stdout: string; notices: string[] } {
+  const flight = registered(plan, registry);
+  return { stdout: stagesText(flight, flight.parse(plan.input), { name: plan.release, namespace: plan.namespace }), notices: noticeLines(flight) };
+}
+
+function registered(plan: FlightPlan, registry: readonly RegisteredFlight[]): Flight<any> {
   const entry = registry.find(({ flight }) => flight.name === plan.name);
   if (!entry) throw new Error(`no flight named ${plan.name}`);
-  const { flight } = entry;
-  return flight.render(flight.parse(plan.input), { name: plan.release, namespace: plan.namespace });
+  return entry.flight;
 }
 
 export function renderPlan(homelab: Homelab, registry: readonly RegisteredFlight[]): PlannedFlight[] {

@@ -3,8 +3,18 @@
 import type { Homelab } from "./schema.ts";
 import type { FieldPath, Problem } from "./problems.ts";
 import { ownedSpans } from "./addresses.ts";
-import { compareMinor, minorOf, newestCheckedTalos, oldestSupportedTalos, supportedKubernetes, talosSupport } from "./versions.ts";
-import { advertisementProblems, interfaceNameProblem, poolProblems, subnetProblem, type ItemProblem } from "./rules.ts";
+import { compareMinor, minorOf, checkedTalosCode, oldestSupportedTalos, supportedKubernetes, talosSupport } from "./versions.ts";
+import {
+  advertisementProblems,
+  ifnamesProblem,
+  interfaceNameProblem,
+  macProblem,
+  maintenanceAddressProblem,
+  poolProblems,
+  predictableNamesOff,
+  subnetProblem,
+  type ItemProblem,
+} from "./rules.ts";
 import {
   contains,
   formatIPv4,
@@ -92,7 +102,7 @@ export function semanticProblems(homelab: Homelab): Problem[] {
     checkHost(first, ["network", "dhcpRange", "start"], "the DHCP range start");
     checkHost(last, ["network", "dhcpRange", "end"], "the DHCP range end");
     if (first > last) {
-      add(["network", "dhcpRange", "end"], `is before start ${range.start}; the range runs from start to end`);
+      add(["network", "dhcpRange", "end"], `${range.end} is before start ${range.start}: the range is reversed; swap start and end`);
       return undefined;
     }
     if (contains({ first, last }, gateway)) {
@@ -111,16 +121,21 @@ export function semanticProblems(homelab: Homelab): Problem[] {
   }
 
   function checkNodes(): void {
+    const ifnamesOff = predictableNamesOff(homelab.cluster.extraKernelArgs ?? []);
     homelab.nodes.forEach((node, index) => {
-      const badInterface = node.interface === undefined ? undefined : interfaceNameProblem(node.interface);
+      const badInterface = node.interface === undefined ? undefined : interfaceNameProblem(node.interface) ?? ifnamesProblem(node.interface, ifnamesOff);
       if (badInterface) add(["nodes", index, "interface"], badInterface);
-      if (node.maintenanceAddress !== undefined) {
-        const address = parseIPv4(node.maintenanceAddress)!;
-        if (!contains(subnet!, address)) {
-          add(["nodes", index, "maintenanceAddress"], `${node.maintenanceAddress} is outside the subnet ${subnetText}; the node boots the ISO on this LAN, so its DHCP address is inside it`);
-        }
-      }
+      const badMac = node.mac === undefined ? undefined : macProblem(node.mac);
+      if (badMac) add(["nodes", index, "mac"], badMac);
+      const badMaintenance = node.maintenanceAddress === undefined ? undefined : maintenanceAddressProblem(node.maintenanceAddress, homelab.network, node.address);
+      if (badMaintenance) add(["nodes", index, "maintenanceAddress"], badMaintenance);
     });
+    homelab.addons.metallb.l2Advertisements.forEach((ad, adIndex) =>
+      (ad.interfaces ?? []).forEach((name, index) => {
+        const renamed = ifnamesProblem(name, ifnamesOff);
+        if (renamed) add(["addons", "metallb", "l2Advertisements", adIndex, "interfaces", index], renamed);
+      }),
+    );
   }
 
   function checkNames(): void {
@@ -206,7 +221,7 @@ export function semanticProblems(homelab: Homelab): Problem[] {
     if (support.unchecked) {
       add(
         ["cluster", "talosVersion"],
-        `Talos ${homelab.cluster.talosVersion} is newer than hangar was checked against (${newestCheckedTalos}); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it`,
+        `Talos ${homelab.cluster.talosVersion} is newer than hangar knows (its checks ran against ${checkedTalosCode}); hangar runs it with the newest rules it knows. Read its release notes, and update hangar when a release covers it`,
         true,
       );
     }

@@ -4,7 +4,11 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, typ
 import type { Homelab } from "./schema.ts";
 import { schemaProblems } from "./validate.ts";
 import { semanticProblems } from "./checks.ts";
-import { fieldPathText, HomelabError, type FieldPath, type Problem } from "./problems.ts";
+import { aliasProblem } from "./aliases.ts";
+import { fieldPathText, HomelabError, printable, type FieldPath, type Problem } from "./problems.ts";
+
+/** Problems printed at most: a binary file has thousands, and the first ones tell what is wrong. */
+const shownProblems = 20;
 
 export interface LoadedHomelab {
   homelab: Homelab;
@@ -17,12 +21,18 @@ export function parseHomelab(text: string, file: string): LoadedHomelab {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new HomelabError(
+    throw homelabError(
       doc.errors.map((error) => {
         const { line, col } = lines.linePos(error.pos[0]);
         return `${file}:${line}:${col} yaml: ${error.message.split("\n")[0]}`;
       }),
+      file,
     );
+  }
+  const alias = aliasProblem(doc);
+  if (alias) {
+    const { line, col } = lines.linePos(alias.offset);
+    throw homelabError([`${file}:${line}:${col} yaml: ${alias.message}`], file);
   }
   const value: unknown = doc.toJS();
   let problems: Problem[] = schemaProblems(value ?? {});
@@ -33,11 +43,18 @@ export function parseHomelab(text: string, file: string): LoadedHomelab {
   const format = ({ problem, line, col }: (typeof located)[number]) =>
     `${file}:${line}:${col} ${fieldPathText(problem.path) || "(document)"}: ${problem.message}`;
   const errors = located.filter((entry) => !entry.problem.warning).map(format);
-  if (errors.length > 0) throw new HomelabError(errors);
+  if (errors.length > 0) throw homelabError(errors, file);
   return {
     homelab: value as Homelab,
-    warnings: located.filter((entry) => entry.problem.warning).map((entry) => `${format(entry)} (warning)`),
+    warnings: located.filter((entry) => entry.problem.warning).map((entry) => printable(`${format(entry)} (warning)`)),
   };
+}
+
+/** Every line printable, and not thousands of them. */
+function homelabError(lines: string[], file: string): HomelabError {
+  const shown = lines.slice(0, shownProblems).map((line) => printable(line));
+  if (lines.length > shownProblems) shown.push(printable(`${file}: … and ${lines.length - shownProblems} more problems`));
+  return new HomelabError(shown);
 }
 
 /** Where a field is written; for a missing field, where its parent is. */

@@ -23,3 +23,12 @@ export class HomelabError extends Error {
     this.name = "HomelabError";
   }
 }
+
+/**
+ * A line safe to print whatever the file held: control characters (which a terminal would obey)
+ * escaped as \xNN, and cut at `max` characters (a value can be a megabyte long).
+ */
+export function printable(line: string, max = 500): string {
+  const escaped = line.replace(/[\x00-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+}

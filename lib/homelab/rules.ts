@@ -2,7 +2,7 @@
 // each flight's input validation and the command line all call these. Each returns the problem
 // as the end of a sentence that starts with the field ("nodes[0].interface: ..."), or undefined.
 // Kept free of schema libraries: the flights bundle this file.
-import { formatIPv4, isNetworkAligned, parseCIDR, parseIPv4, parsePoolEntry } from "../net/ipv4.ts";
+import { contains, formatIPv4, isNetworkAligned, parseCIDR, parseIPv4, parsePoolEntry } from "../net/ipv4.ts";
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -38,6 +38,11 @@ export function subnetProblem(cidr: string): string | undefined {
 
 /** A MetalLB pool entry: a CIDR (network aligned) or a first-last range. */
 export function poolEntryProblem(entry: string): string | undefined {
+  const ends = entry.split("-").map((part) => part.trim());
+  const [from, to] = ends.map((end) => parseIPv4(end));
+  if (ends.length === 2 && from !== undefined && to !== undefined && from > to) {
+    return `${entry} is reversed: its first address comes after its last; write ${ends[1]}-${ends[0]}`;
+  }
   if (!parsePoolEntry(entry)) return `"${entry}" is not a valid CIDR (10.0.0.3/32) or range (10.0.0.3-10.0.0.5)`;
   if (entry.includes("/") && !isNetworkAligned(entry)) {
     const span = parseCIDR(entry)!;
@@ -114,4 +119,57 @@ export function advertisementProblems(
     });
   });
   return problems;
+}
+
+/**
+ * A node's MAC as the network card has it: never a group address. The broadcast address and
+ * every multicast one (the lowest bit of the first octet set) belong to no card, so up.mjs
+ * would look for the node under an address nothing answers from.
+ */
+export function macProblem(mac: string): string | undefined {
+  const first = Number.parseInt(mac.slice(0, 2), 16);
+  const source = "copy it from the node's label, its firmware setup or talosctl get links";
+  if (/^(ff:){5}ff$/i.test(mac)) return `${mac} is the broadcast address, not a network card's; ${source}`;
+  if (first & 1) return `${mac} is a multicast address (the lowest bit of its first octet, ${mac.slice(0, 2)}, is set), so no network card has it; ${source}`;
+  return undefined;
+}
+
+/** systemd-udevd's parse_boolean, which reads net.ifnames=: these values turn predictable names off. */
+const ifnamesOff = /^net\.ifnames=(0|no|n|false|f|off)$/i;
+
+/** Whether the kernel arguments turn predictable link names off (links are then eth0, eth1, ...). */
+export function predictableNamesOff(kernelArgs: readonly string[]): string | undefined {
+  return kernelArgs.find((arg) => ifnamesOff.test(arg));
+}
+
+/** systemd's predictable names: en/wl/ww, then o (onboard), s (slot), p/P (PCI path), x (MAC), v, a, i, b, c, d. */
+const predictableName = /^(en|wl|ww)[opPsxvaibcd][0-9a-f]/;
+
+/** A link named predictably while the kernel arguments make every link ethN. */
+export function ifnamesProblem(name: string, kernelArg: string | undefined): string | undefined {
+  if (kernelArg === undefined || !predictableName.test(name)) return undefined;
+  return `${name} is a predictable link name, but cluster.extraKernelArgs has ${kernelArg}, so the link will be eth0 (eth1, ... on a machine with several); name it eth0 or drop ${kernelArg}`;
+}
+
+/**
+ * Where a node answers in maintenance mode: its DHCP lease, so on the LAN, from the router's
+ * range (when declared), and never its static address, which it takes only once configured.
+ */
+export function maintenanceAddressProblem(
+  address: string,
+  network: { subnet: string; dhcpRange?: { start: string; end: string } },
+  nodeAddress: string,
+): string | undefined {
+  const value = parseIPv4(address);
+  const subnet = parseCIDR(network.subnet);
+  if (value === undefined || !subnet) return `${address} is not an IPv4 address`;
+  if (!contains(subnet, value)) return `${address} is outside the subnet ${network.subnet}; the node boots the ISO on this LAN, so its DHCP address is inside it`;
+  if (address === nodeAddress) {
+    return `${address} is the node's own address, which it takes only once configured; in maintenance mode it answers on its DHCP lease (shown on its console and in the router's lease list)`;
+  }
+  const range = network.dhcpRange;
+  if (range && !contains({ first: parseIPv4(range.start)!, last: parseIPv4(range.end)! }, value)) {
+    return `${address} is outside the DHCP range ${range.start}-${range.end}; in maintenance mode the node answers on the lease the router gave it, which comes from that range`;
+  }
+  return undefined;
 }

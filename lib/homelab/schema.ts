@@ -21,6 +21,11 @@ const PoolRange = Type.String({
   "x-hint": "a CIDR like 10.0.0.3/32 or a range like 10.0.0.3-10.0.0.5",
 });
 
+// MAJOR.MINOR.PATCH as releases are tagged: a leading zero (v01.014.7) names no release, yet
+// would be written into image and ISO URLs.
+const number = "(0|[1-9]\\d*)";
+const release = `${number}\\.${number}\\.${number}`;
+
 const Extension = Type.String({ pattern: "^[a-z0-9-]+/[a-z0-9-]+$", "x-hint": "an Image Factory extension like siderolabs/zfs" });
 const Extensions = (description: string) => Type.Array(Extension, { uniqueItems: true, description });
 
@@ -64,12 +69,12 @@ export const HomelabSchema = Strict(
   {
     cluster: Strict({
       name: DNSLabel,
-      talosVersion: Type.String({ pattern: "^v\\d+\\.\\d+\\.\\d+$", "x-hint": "a Talos release like v1.14.7" }),
-      kubernetesVersion: Type.String({ pattern: "^\\d+\\.\\d+\\.\\d+$", "x-hint": "a Kubernetes release like 1.37.1 (no leading v)" }),
+      talosVersion: Type.String({ pattern: `^v${release}$`, "x-hint": "a Talos release like v1.14.7" }),
+      kubernetesVersion: Type.String({ pattern: `^${release}$`, "x-hint": "a Kubernetes release like 1.37.1 (no leading v)" }),
       vip: Type.Optional(IPv4),
       configContract: Type.Optional(
         Type.String({
-          pattern: "^v\\d+\\.\\d+$",
+          pattern: `^v${number}\\.${number}$`,
           "x-hint": "a Talos config contract like v1.14",
           description:
             "Opt into a newer machine-configuration contract (gen config --talos-version). Default: the contract the cluster was first installed with, kept across upgrades (recorded in .hangar/config-contract).",

@@ -1,10 +1,7 @@
 // Schema validation of the parsed declaration with ajv, as Problems with field paths.
-import { Ajv, type ErrorObject } from "ajv";
-import { HomelabSchema } from "./schema.ts";
+import type { ErrorObject } from "ajv";
+import { validateHomelab as validate } from "./validator.ts";
 import type { Problem } from "./problems.ts";
-
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, keywords: ["x-hint"] });
-const validate = ajv.compile(HomelabSchema);
 
 export function schemaProblems(value: unknown): Problem[] {
   if (validate(value)) return [];
@@ -40,7 +37,10 @@ function describe(error: ErrorObject): Problem {
 }
 
 function message(error: ErrorObject): string {
-  const got = error.data === undefined ? "" : ` (got ${JSON.stringify(error.data)})`;
+  // YAML reads 1e400 as infinity, which JSON would print as null.
+  if (typeof error.data === "number" && Number.isNaN(error.data)) return "is not a number (it reads as NaN)";
+  if (typeof error.data === "number" && !Number.isFinite(error.data)) return `is too large to be a number (it reads as ${error.data > 0 ? "" : "minus "}infinity)`;
+  const got = error.data === undefined ? "" : ` (got ${shortened(JSON.stringify(error.data))})`;
   switch (error.keyword) {
     case "required":
       return "is required";
@@ -62,6 +62,11 @@ function message(error: ErrorObject): string {
       return `${error.message ?? "is invalid"}${got}`;
     }
   }
+}
+
+/** A value quoted in a message: its start, when it is long. */
+function shortened(json: string): string {
+  return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }
 
 function article(type: string): string {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { ApiRequestError, defaultRetry, withRetries, type RetryPolicy } from "./retry.ts";
+import { ApiRequestError, defaultRetry, isRetryable, withRetries, type RetryPolicy } from "./retry.ts";
 
 export type Json = any;
 
@@ -32,9 +32,17 @@ export interface KubeClientOptions {
   onRetry?: (error: Error, waitMs: number) => void;
 }
 
+/** A request unanswered this long counts as the server having stopped answering. */
+const silentAfterMs = 5000;
+
 export class KubeClient {
   /** Every request made, for progress lines and benchmarks. */
   requests = 0;
+  /** Start times of the requests awaiting an answer, by request number. */
+  private readonly pending = new Map<number, number>();
+  /** When the current run of failed answers (5xx, transport errors) began; cleared by an answer. */
+  private failingSince: number | undefined;
+  private lastFailure: string | undefined;
 
   private constructor(
     private readonly server: URL,
@@ -47,7 +55,7 @@ export class KubeClient {
     const config = new KubeConfig();
     if (options.kubeconfig) {
       readable(options.kubeconfig, "--kubeconfig");
-      config.loadFromFile(options.kubeconfig);
+      parsed([options.kubeconfig], "--kubeconfig", () => config.loadFromFile(options.kubeconfig!));
     } else {
       const fromEnv = process.env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [];
       fromEnv.forEach((file) => readable(file, "KUBECONFIG"));
@@ -55,7 +63,7 @@ export class KubeClient {
       if (fromEnv.length === 0 && !existsSync(fallback) && !process.env.KUBERNETES_SERVICE_HOST) {
         throw new Error(`no kubeconfig: KUBECONFIG is not set and ${fallback} does not exist; pass --kubeconfig FILE`);
       }
-      config.loadFromDefault();
+      parsed(fromEnv.length > 0 ? fromEnv : [fallback], fromEnv.length > 0 ? "KUBECONFIG" : "default", () => config.loadFromDefault());
     }
     if (options.context) {
       if (!config.getContextObject(options.context)) throw new Error(`kubeconfig has no context named ${options.context}`);
@@ -70,7 +78,44 @@ export class KubeClient {
   }
 
   async json(method: string, path: string, init: RequestInit = {}): Promise<Json> {
-    return withRetries(() => this.once(method, path, init), this.retry, init.signal, this.onRetry);
+    return withRetries(() => this.observed(() => this.once(method, path, init)), this.retry, init.signal, this.onRetry);
+  }
+
+  /** The server's address, for messages. */
+  get address(): string {
+    return this.server.origin;
+  }
+
+  /**
+   * Whether the server has stopped answering, as far as this client saw: since when its answers
+   * failed (5xx, refused, reset, timed out) or a request has waited more than a few seconds.
+   */
+  silence(now = performance.now()): { forMs: number; lastError?: string } | undefined {
+    const overdue = [...this.pending.values()].filter((started) => now - started >= silentAfterMs);
+    const since = Math.min(this.failingSince ?? Infinity, ...overdue);
+    return Number.isFinite(since) ? { forMs: now - since, lastError: this.lastFailure } : undefined;
+  }
+
+  /** Keeps the books silence() reads: every attempt, answered or failed. */
+  private async observed<T>(attempt: () => Promise<T>): Promise<T> {
+    const id = this.requests + 1;
+    const started = performance.now();
+    this.pending.set(id, started);
+    try {
+      const answer = await attempt();
+      this.failingSince = undefined;
+      return answer;
+    } catch (error) {
+      if (isRetryable(error)) {
+        this.failingSince ??= started;
+        this.lastFailure = (error as Error).message;
+      } else if (error instanceof ApiRequestError && error.status !== undefined) {
+        this.failingSince = undefined;
+      }
+      throw error;
+    } finally {
+      this.pending.delete(id);
+    }
   }
 
   /** GET that answers undefined for 404 instead of throwing. */
@@ -160,6 +205,27 @@ function readable(file: string, from: string): void {
     readFileSync(file);
   } catch (error) {
     throw new Error(`${file} (${from}): cannot read the kubeconfig (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * Runs a kubeconfig load; a file that does not parse is named with its line and column (the
+ * client's own message has only the position), found among `files` by loading each alone.
+ */
+function parsed(files: string[], from: string, load: () => void): void {
+  try {
+    load();
+  } catch (error) {
+    for (const file of files) {
+      try {
+        new KubeConfig().loadFromFile(file);
+      } catch (fileError) {
+        const { mark, reason, message } = fileError as { mark?: { line: number; column: number }; reason?: string; message: string };
+        if (mark) throw new Error(`${file}:${mark.line + 1}:${mark.column + 1} (${from}): the kubeconfig is not valid YAML: ${reason ?? message}`);
+        throw new Error(`${file} (${from}): not a usable kubeconfig: ${message.split("\n")[0]}`);
+      }
+    }
+    throw error;
   }
 }
 

@@ -1,5 +1,6 @@
 // When an applied object counts as ready, per kind (yoke's rules, plus the LoadBalancer address
-// and webhook CA checks yoke lacks). Pure: it reads one observed object.
+// and webhook CA checks yoke lacks). Pure: it reads one observed object. The kind comes from what
+// was applied, never from the object: a real API server's list items carry no kind.
 type Json = any;
 
 export interface Readiness {
@@ -24,9 +25,9 @@ export function requestedAddress(service: Json): string | undefined {
   return annotated?.split(",")[0]?.trim() || service.spec?.loadBalancerIP || undefined;
 }
 
-export function readiness(object: Json): Readiness {
+export function readiness(kind: string, object: Json): Readiness {
   const status = object.status ?? {};
-  switch (object.kind) {
+  switch (kind) {
     case "Namespace":
       return { ready: status.phase === "Active", observed: `phase ${status.phase ?? "unset"}` };
     case "CustomResourceDefinition":

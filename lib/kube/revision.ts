@@ -61,7 +61,21 @@ export async function listRevisions(client: KubeClient, release: Release, signal
     `/api/v1/namespaces/${release.namespace}/secrets?labelSelector=${encodeURIComponent(`${kindLabel}=revision,${releaseLabel}=${releaseHash(release.name)}`)}`,
     signal,
   );
-  return ((list?.items ?? []) as Json[]).map(decodeRevision).sort((a, b) => a.activeAt.localeCompare(b.activeAt));
+  return ((list?.items ?? []) as Json[]).map(decodeRevision).sort((a, b) => compareTimes(a.activeAt, b.activeAt));
+}
+
+/**
+ * Orders RFC 3339 times by the instant they name. Go's RFC3339Nano drops trailing zeros (yoke
+ * writes `05.5Z`, `05Z`), hangar pads to nine digits: as text, `05Z` would sort after `05.1Z`.
+ */
+export function compareTimes(a: string, b: string): number {
+  const instant = (text: string): [number, number] => {
+    const fraction = /\.(\d+)/.exec(text)?.[1] ?? "";
+    return [Date.parse(text.replace(/\.\d+/, "")) || 0, Number(fraction.padEnd(9, "0").slice(0, 9))];
+  };
+  const [secondsA, nanosA] = instant(a);
+  const [secondsB, nanosB] = instant(b);
+  return secondsA - secondsB || nanosA - nanosB;
 }
 
 /** The revision yoke would call active: the newest active-at. */

@@ -1,6 +1,7 @@
 // "Would applying this change anything?" answered from live state alone: a desired object whose
-// every field is already present with the same value in the live object changes nothing.
-import { sameQuantity } from "./quantity.ts";
+// every field is already present with the same value in the live object changes nothing
+// (quantities compared as the server stores them: `1024Mi` is held as `1Gi`).
+import { isQuantityField, sameQuantity } from "./quantity.ts";
 
 type Json = any;
 
@@ -14,14 +15,14 @@ function isZero(value: Json): boolean {
   return value !== null && typeof value === "object" && Object.keys(value).length === 0;
 }
 
-export function containedIn(desired: Json, live: Json): boolean {
+/** `path`: the keys leading here, to recognise quantities, which the server stores canonically. */
+export function containedIn(desired: Json, live: Json, path: readonly string[] = []): boolean {
   if (live === undefined && isZero(desired)) return true;
-  // Quantities come back in the server's canonical spelling: 1024Mi is stored as 1Gi.
-  if (typeof desired === "string" && typeof live === "string") return desired === live || sameQuantity(desired, live);
+  if (typeof desired === "string" && typeof live === "string" && desired !== live && isQuantityField(path)) return sameQuantity(desired, live);
   if (desired === null || typeof desired !== "object") return desired === live;
   if (Array.isArray(desired)) {
-    return Array.isArray(live) && live.length === desired.length && desired.every((item, index) => containedIn(item, live[index]));
+    return Array.isArray(live) && live.length === desired.length && desired.every((item, index) => containedIn(item, live[index], path));
   }
   if (live === null || typeof live !== "object" || Array.isArray(live)) return false;
-  return Object.entries(desired).every(([key, value]) => containedIn(value, live[key]));
+  return Object.entries(desired).every(([key, value]) => containedIn(value, live[key], [...path, key]));
 }

@@ -3,10 +3,11 @@
 import type { KubeClient, Json } from "./client.ts";
 import { collectionPath, type ResourceInfo } from "./discovery.ts";
 import type { Readiness } from "./readiness.ts";
+import { DeadlineReached, shortDuration } from "./deadline.ts";
 
 export class WaitTimeout extends Error {
-  constructor(readonly what: string, readonly observed: string, seconds: number) {
-    super(`timed out after ${seconds}s waiting for ${what}: last seen ${observed}`);
+  constructor(readonly what: string, readonly observed: string, timeoutMs: number) {
+    super(`timed out after ${shortDuration(timeoutMs)} (the deploy's --timeout) waiting for ${what}: last seen ${observed}`);
     this.name = "WaitTimeout";
   }
 }
@@ -31,13 +32,18 @@ export interface SetTarget {
   check(objects: Json[]): Readiness;
 }
 
-export function waitUntilReady(client: KubeClient, target: WaitTarget, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits until the object is ready, or the signal aborts: at the run's deadline (a DeadlineReached
+ * reason) that becomes a WaitTimeout naming what was last seen, unless the API server itself had
+ * fallen silent; any other reason (an interrupt) is thrown as it is.
+ */
+export function waitUntilReady(client: KubeClient, target: WaitTarget, signal: AbortSignal): Promise<void> {
   const gone: Readiness = target.goneMeansDone ? { ready: true, observed: "gone" } : { ready: false, observed: "object does not exist" };
-  return watchUntil(client, target, { fieldSelector: `metadata.name=${target.name}` }, (objects) => (objects[0] ? target.check(objects[0]) : gone), timeoutMs, signal);
+  return watchUntil(client, target, { fieldSelector: `metadata.name=${target.name}` }, (objects) => (objects[0] ? target.check(objects[0]) : gone), signal);
 }
 
-export function waitUntilSetReady(client: KubeClient, target: SetTarget, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  return watchUntil(client, target, { labelSelector: target.labelSelector }, target.check, timeoutMs, signal);
+export function waitUntilSetReady(client: KubeClient, target: SetTarget, signal: AbortSignal): Promise<void> {
+  return watchUntil(client, target, { labelSelector: target.labelSelector }, target.check, signal);
 }
 
 async function watchUntil(
@@ -45,13 +51,8 @@ async function watchUntil(
   target: { info: ResourceInfo; namespace: string | undefined; what: string },
   selector: Record<string, string>,
   judge: (objects: Json[]) => Readiness,
-  timeoutMs: number,
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): Promise<void> {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), timeoutMs);
-  const onAbort = () => timeout.abort();
-  signal?.addEventListener("abort", onAbort, { once: true });
   let observed = "not seen yet";
   /** Judges the current objects: true when ready, throws when they can never be. */
   const settled = (objects: Map<string, Json>): boolean => {
@@ -63,14 +64,14 @@ async function watchUntil(
   try {
     const path = collectionPath(target.info, target.namespace);
     for (;;) {
-      const list = await client.json("GET", path, { query: selector, signal: timeout.signal });
+      const list = await client.json("GET", path, { query: selector, signal });
       const objects = new Map<string, Json>((list.items ?? []).map((item: Json) => [item.metadata.name, item]));
       if (settled(objects)) return;
       let done = false;
       let failure: unknown;
       const stream = new AbortController();
       const stop = () => stream.abort();
-      timeout.signal.addEventListener("abort", stop, { once: true });
+      signal.addEventListener("abort", stop, { once: true });
       await client
         .watch(path, { ...selector, resourceVersion: list.metadata?.resourceVersion, timeoutSeconds: "60" }, (event) => {
           if (event.type === "DELETED") objects.delete(event.object.metadata.name);
@@ -85,21 +86,17 @@ async function watchUntil(
         }, stream.signal)
         .catch((error) => {
           if (!stream.signal.aborted) throw error;
-        });
-      timeout.signal.removeEventListener("abort", stop);
+        })
+        .finally(() => signal.removeEventListener("abort", stop));
       if (failure) throw failure;
       if (done) return;
-      if (timeout.signal.aborted) break;
+      if (signal.aborted) throw signal.reason;
       // The server ended the watch: list again and carry on.
     }
-    if (signal?.aborted) throw signal.reason;
-    throw new WaitTimeout(target.what, observed, Math.round(timeoutMs / 1000));
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (timeout.signal.aborted && !(error instanceof WaitTimeout)) throw new WaitTimeout(target.what, observed, Math.round(timeoutMs / 1000));
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
+    if (!signal.aborted) throw error;
+    const reason = signal.reason;
+    if (reason instanceof DeadlineReached && !reason.silence) throw new WaitTimeout(target.what, observed, reason.timeoutMs);
+    throw reason;
   }
 }

@@ -48,6 +48,8 @@ export interface TakeoverPlan {
 
 export interface PlanOptions {
   fieldManager: string;
+  /** Field managers whose entries the takeover removes (Helm's, Terraform's). */
+  previousManagers: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -62,10 +64,15 @@ export function ownerOf(live: Json): Owner {
   return { type: "manual", managers: [...new Set<string>((live.metadata?.managedFields ?? []).map((entry: Json) => entry.manager))] };
 }
 
-/** Helm's (or a hand-applied manifest's) marks are still on the object: not fully hangar's yet. */
-export function carriesHelmMetadata(live: Json): boolean {
+/**
+ * Helm's (or a hand-applied manifest's) marks are still on the object: its release annotations,
+ * or fields a previous manager still holds (a namespace `helm install --create-namespace` made
+ * carries no annotation, only Helm's field manager). Not fully hangar's yet.
+ */
+export function carriesPreviousMarks(live: Json, previousManagers: readonly string[]): boolean {
   const annotations = live.metadata?.annotations ?? {};
-  return Boolean(annotations[helmReleaseName] || annotations[helmReleaseNamespace]);
+  const managers: Json[] = live.metadata?.managedFields ?? [];
+  return Boolean(annotations[helmReleaseName] || annotations[helmReleaseNamespace]) || managers.some((entry) => previousManagers.includes(entry.manager));
 }
 
 export async function planTakeover(client: KubeClient, flights: readonly PlannedFlight[], options: PlanOptions): Promise<TakeoverPlan> {
@@ -112,7 +119,7 @@ async function planObject(client: KubeClient, flight: string, resource: Resource
   const live = await client.getOrUndefined(path, options.signal);
   if (!live) return { flight, id, action: "create", changes: [], restarts: false, path, keepsChartLabel };
   const owner = ownerOf(live);
-  if (containedIn(resource, live) && !carriesHelmMetadata(live) && owner.type === "yoke") {
+  if (containedIn(resource, live) && !carriesPreviousMarks(live, options.previousManagers) && owner.type === "yoke") {
     return { flight, id, action: "keep", owner, changes: [], restarts: false, path, keepsChartLabel };
   }
   const after = await client.json("PATCH", path, {

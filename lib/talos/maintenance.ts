@@ -5,6 +5,7 @@
 import type { Homelab, HomelabNode } from "../homelab/schema.ts";
 import type { ArpAnswer } from "../net/arp-scan.ts";
 import { formatIPv4, parseIPv4 } from "../net/ipv4.ts";
+import { maintenanceAddressProblem } from "../homelab/rules.ts";
 
 export type ArpScanResult = { answers: ArpAnswer[] } | { error: string };
 
@@ -17,6 +18,9 @@ export function parseMaintenanceFlags(values: readonly string[], homelab: Homela
       throw new Error(`--maintenance-address ${value}: no node named ${name} (nodes: ${homelab.nodes.map((node) => node.name).join(", ")})`);
     }
     if (parseIPv4(address) === undefined) throw new Error(`--maintenance-address ${value}: ${address} is not an IPv4 address`);
+    const node = homelab.nodes.find((candidate) => candidate.name === name)!;
+    const problem = maintenanceAddressProblem(address, homelab.network, node.address);
+    if (problem) throw new Error(`--maintenance-address ${value}: ${problem}`);
     found.set(name, address);
   }
   return found;

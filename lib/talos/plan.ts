@@ -8,7 +8,7 @@ import { chooseContract } from "./contract.ts";
 import * as talos from "./commands.ts";
 import { commandLine } from "./commands.ts";
 import { machineConfigFile, type StateLayout } from "./layout.ts";
-import { renderPatch, talosPatches } from "./patches.ts";
+import { needsTailscaleKey, renderPatch, talosPatches } from "./patches.ts";
 import { installerImage, isoUrl, nodeSchematic } from "./schematic.ts";
 
 /** Stands in for the Tailscale auth key: a dry run never reads or writes the real one. */
@@ -49,7 +49,7 @@ export function talosPlan(homelab: Homelab, layout: StateLayout): TalosPlan {
     `# The talosctl commands scripts/up.mjs runs for ${cluster.name} (Talos ${cluster.talosVersion}, Kubernetes ${cluster.kubernetesVersion}),`,
     "# in order, for nodes booted from the Talos ISO (maintenance mode). A record to read, not a script to",
     `# run: up.mjs probes before each step and skips what is already done. The patch files beside this`,
-    `# one are what it writes to ${layout.patches.dir}/ (the Tailscale key is a placeholder here).`,
+    `# one are what it writes to ${layout.patches.dir}/${needsTailscaleKey(homelab) ? " (the Tailscale key is a placeholder here)" : ""}.`,
   ];
   const say = (...comments: string[]) => lines.push("", ...comments.map((comment) => `# ${comment}`));
   const run = (command: talos.TalosctlCommand) => lines.push(commandLine(command));

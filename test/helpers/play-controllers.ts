@@ -1,9 +1,11 @@
 // The controllers a real cluster runs, played by the test against a real API server that has
 // none: it watches what the applier creates and writes the status a controller would (rollouts
 // done, Jobs complete, the LoadBalancer address MetalLB would assign, webhook CAs injected, the
-// EndpointSlices of Services whose pods are ready). Every write goes through the status
-// subresource or a patch, as the real controllers do. Endpoint addresses are TEST-NET-1 data:
-// the test server sends its cluster connections to a dead socket (real-apiserver.ts).
+// EndpointSlices of Services whose pods are ready, Envoy Gateway's GatewayClass and Gateway
+// status). Every write goes through the status subresource or a patch, as the real controllers
+// do. Endpoint addresses are TEST-NET-1 data: the test server sends its cluster connections to a
+// dead socket (real-apiserver.ts), or to the webhooks the test plays (played-webhooks.ts), whose
+// CA the player then injects.
 import { setMaxListeners } from "node:events";
 import { KubeClient, type Json } from "../../lib/kube/client.ts";
 import { requestedAddress } from "../../lib/kube/readiness.ts";
@@ -13,13 +15,36 @@ export interface PlayedWrite {
   name: string;
 }
 
-interface Watched {
-  path: string;
-  play(object: Json): Promise<boolean>;
-}
+/** Where each played kind lives: list items from a real server name neither their kind nor their group. */
+const collections = {
+  deployments: { base: "/apis/apps/v1", kind: "Deployment" },
+  daemonsets: { base: "/apis/apps/v1", kind: "DaemonSet" },
+  jobs: { base: "/apis/batch/v1", kind: "Job" },
+  services: { base: "/api/v1", kind: "Service" },
+  validatingwebhookconfigurations: { base: "/apis/admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration" },
+  mutatingwebhookconfigurations: { base: "/apis/admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration" },
+  gatewayclasses: { base: "/apis/gateway.networking.k8s.io/v1", kind: "GatewayClass" },
+  gateways: { base: "/apis/gateway.networking.k8s.io/v1", kind: "Gateway" },
+} as const;
+
+/** Kinds that exist only once a flight installs their CRD: the player waits for it. */
+const crds: Partial<Record<Collection, string>> = { gatewayclasses: "gatewayclasses.gateway.networking.k8s.io", gateways: "gateways.gateway.networking.k8s.io" };
+
+type Collection = keyof typeof collections;
+
+const path = (collection: Collection, namespace: string | undefined) =>
+  `${collections[collection].base}${namespace ? `/namespaces/${namespace}` : ""}/${collection}`;
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
-const testCa = Buffer.from("-----BEGIN CERTIFICATE-----\nplayed CA\n-----END CERTIFICATE-----\n").toString("base64");
+/** A CA for webhooks nobody calls; tests whose webhooks answer pass the played webhooks' CA. */
+const unusedCa = Buffer.from("-----BEGIN CERTIFICATE-----\nplayed CA\n-----END CERTIFICATE-----\n").toString("base64");
+
+export interface PlayerOptions {
+  /** Write the LoadBalancer address a Service asks for, as MetalLB would (default true). */
+  assignAddresses?: boolean;
+  /** The CA injected into webhook configurations: played-webhooks.ts's, for webhooks that answer. */
+  caBundle?: string;
+}
 
 export class ControllerPlayer {
   /** What the player wrote, in order: tests assert the applier waited for these. */
@@ -29,20 +54,46 @@ export class ControllerPlayer {
   /** Endpoint addresses handed out so far (192.0.2.N). */
   private addresses = 0;
 
-  constructor(private readonly client: KubeClient, private readonly options: { assignAddresses: boolean } = { assignAddresses: true }) {}
+  constructor(private readonly client: KubeClient, private readonly options: PlayerOptions = {}) {}
 
   start(): this {
     // Every watch and request of the player listens to the one signal.
     setMaxListeners(0, this.abort.signal);
-    const watched: Watched[] = [
-      { path: "/apis/apps/v1/deployments", play: (o) => this.rollout(o, "deployments") },
-      { path: "/apis/apps/v1/daemonsets", play: (o) => this.rollout(o, "daemonsets") },
-      { path: "/apis/batch/v1/jobs", play: (o) => this.complete(o) },
-      { path: "/api/v1/services", play: async (o) => (await this.assign(o)) || (await this.endpoints(o.metadata.namespace)) },
-      { path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", play: (o) => this.inject(o, "validatingwebhookconfigurations") },
+    const watched: [Collection, (object: Json) => Promise<boolean>][] = [
+      ["deployments", (o) => this.rollout(o, "deployments")],
+      ["daemonsets", (o) => this.rollout(o, "daemonsets")],
+      ["jobs", (o) => this.complete(o)],
+      ["services", async (o) => (await this.assign(o)) || (await this.endpoints(o.metadata.namespace))],
+      ["validatingwebhookconfigurations", (o) => this.inject(o, "validatingwebhookconfigurations")],
+      ["mutatingwebhookconfigurations", (o) => this.inject(o, "mutatingwebhookconfigurations")],
+      ["gatewayclasses", (o) => this.accept(o)],
+      ["gateways", (o) => this.program(o)],
     ];
-    for (const { path, play } of watched) this.running.push(this.loop(path, play));
+    for (const [collection, play] of watched) this.running.push(this.loop(collection, play));
     return this;
+  }
+
+  // One step by hand, for tests that hold a gate shut and then open it: the object is read first.
+
+  rollOut(collection: "deployments" | "daemonsets", namespace: string, name: string, options = { endpoints: true }): Promise<void> {
+    return this.once(collection, namespace, name, (object) => this.rollout(object, collection, options));
+  }
+
+  completeJob(namespace: string, name: string): Promise<void> {
+    return this.once("jobs", namespace, name, (job) => this.complete(job));
+  }
+
+  assignAddress(namespace: string, name: string): Promise<void> {
+    return this.once("services", namespace, name, (service) => this.assign(service));
+  }
+
+  injectCa(name: string): Promise<void> {
+    return this.once("validatingwebhookconfigurations", undefined, name, (configuration) => this.inject(configuration, "validatingwebhookconfigurations"));
+  }
+
+  /** Publishes the EndpointSlices of the namespace's Services whose pods are ready. */
+  publishEndpoints(namespace: string): Promise<boolean> {
+    return this.endpoints(namespace);
   }
 
   async stop(): Promise<void> {
@@ -50,14 +101,21 @@ export class ControllerPlayer {
     await Promise.allSettled(this.running);
   }
 
-  private async loop(path: string, play: (object: Json) => Promise<boolean>): Promise<void> {
+  private async once(collection: Collection, namespace: string | undefined, name: string, play: (object: Json) => Promise<boolean>): Promise<void> {
+    const object = await this.client.json("GET", `${path(collection, namespace)}/${name}`, { signal: this.abort.signal });
+    await this.safely(collection, play, object);
+  }
+
+  private async loop(collection: Collection, play: (object: Json) => Promise<boolean>): Promise<void> {
     const signal = this.abort.signal;
+    const crd = crds[collection];
+    if (crd && !(await this.established(crd))) return;
     while (!signal.aborted) {
       try {
-        const list = await this.client.json("GET", path, { signal });
-        for (const item of list.items) await this.safely(play, item);
-        await this.client.watch(path, { resourceVersion: list.metadata.resourceVersion }, (event) => {
-          if (event.type === "ADDED" || event.type === "MODIFIED") void this.safely(play, event.object);
+        const list = await this.client.json("GET", path(collection, undefined), { signal });
+        for (const item of list.items) await this.safely(collection, play, item);
+        await this.client.watch(path(collection, undefined), { resourceVersion: list.metadata.resourceVersion }, (event) => {
+          if (event.type === "ADDED" || event.type === "MODIFIED") void this.safely(collection, play, event.object);
         }, signal);
       } catch (error) {
         if (signal.aborted) return;
@@ -66,27 +124,24 @@ export class ControllerPlayer {
     }
   }
 
-  private async safely(play: (object: Json) => Promise<boolean>, object: Json): Promise<void> {
+  private async safely(collection: Collection, play: (object: Json) => Promise<boolean>, object: Json): Promise<void> {
     try {
-      if (await play(object)) this.writes.push({ kind: object.kind, name: `${object.metadata.namespace ?? "_"}/${object.metadata.name}` });
+      if (await play(object)) this.writes.push({ kind: collections[collection].kind, name: `${object.metadata.namespace ?? "_"}/${object.metadata.name}` });
     } catch (error) {
       // A conflict means a newer version is on its way through the watch; the player acts on that.
       if ((error as { status?: number }).status !== 409 && !this.abort.signal.aborted) throw error;
     }
   }
 
-  private patchStatus(object: Json, resource: string, status: Json): Promise<Json> {
-    const { namespace, name } = object.metadata;
-    const group = object.apiVersion.includes("/") ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
-    const scope = namespace ? `/namespaces/${namespace}` : "";
-    return this.client.json("PATCH", `${group}${scope}/${resource}/${name}/status`, {
+  private patchStatus(object: Json, collection: Collection, status: Json): Promise<Json> {
+    return this.client.json("PATCH", `${path(collection, object.metadata.namespace)}/${object.metadata.name}/status`, {
       body: JSON.stringify({ metadata: { resourceVersion: object.metadata.resourceVersion }, status }),
       contentType: "application/merge-patch+json",
       signal: this.abort.signal,
     });
   }
 
-  private async rollout(object: Json, resource: "deployments" | "daemonsets"): Promise<boolean> {
+  private async rollout(object: Json, resource: "deployments" | "daemonsets", options = { endpoints: true }): Promise<boolean> {
     const generation = object.metadata.generation;
     if (object.status?.observedGeneration === generation) return false;
     if (resource === "daemonsets") {
@@ -99,9 +154,14 @@ export class ControllerPlayer {
     const replicas = object.spec.replicas ?? 1;
     await this.patchStatus(object, resource, {
       observedGeneration: generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas,
-      conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: now(), lastTransitionTime: now() }],
+      // Both conditions the deployment controller writes once a rollout is complete (Helm 4's
+      // kstatus wait asks for Progressing with NewReplicaSetAvailable).
+      conditions: [
+        { type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: now(), lastTransitionTime: now() },
+        { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${object.metadata.name}-played" has successfully progressed.`, lastUpdateTime: now(), lastTransitionTime: now() },
+      ],
     });
-    await this.endpoints(object.metadata.namespace);
+    if (options.endpoints) await this.endpoints(object.metadata.namespace);
     return true;
   }
 
@@ -151,19 +211,70 @@ export class ControllerPlayer {
   }
 
   private async assign(service: Json): Promise<boolean> {
-    if (!this.options.assignAddresses || service.spec.type !== "LoadBalancer") return false;
+    if (this.options.assignAddresses === false || service.spec.type !== "LoadBalancer") return false;
     const wanted = requestedAddress(service);
     if (!wanted || (service.status?.loadBalancer?.ingress ?? []).some((entry: Json) => entry.ip === wanted)) return false;
     await this.patchStatus(service, "services", { loadBalancer: { ingress: [{ ip: wanted, ipMode: "VIP" }] } });
     return true;
   }
 
-  /** What MetalLB's controller and ingress-nginx's patch job do: put the CA into the webhooks. */
-  private async inject(configuration: Json, resource: string): Promise<boolean> {
+  /** Waits (watching) until the CRD is Established; false when the player stops first. */
+  private async established(name: string): Promise<boolean> {
+    const signal = this.abort.signal;
+    const crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    const isEstablished = (crd: Json) => (crd?.status?.conditions ?? []).some((c: Json) => c.type === "Established" && c.status === "True");
+    while (!signal.aborted) {
+      try {
+        const list = await this.client.json("GET", crds, { query: { fieldSelector: `metadata.name=${name}` }, signal });
+        if (list.items.some(isEstablished)) return true;
+        const stream = new AbortController();
+        const stop = () => stream.abort();
+        signal.addEventListener("abort", stop, { once: true });
+        let found = false;
+        await this.client.watch(crds, { fieldSelector: `metadata.name=${name}`, resourceVersion: list.metadata.resourceVersion }, (event) => {
+          if (isEstablished(event.object)) {
+            found = true;
+            stream.abort();
+          }
+        }, stream.signal).finally(() => signal.removeEventListener("abort", stop));
+        if (found) return true;
+      } catch (error) {
+        if (signal.aborted) return false;
+        throw error;
+      }
+    }
+    return false;
+  }
+
+  /** Envoy Gateway accepting the GatewayClass that names it. */
+  private async accept(gatewayClass: Json): Promise<boolean> {
+    const generation = gatewayClass.metadata.generation;
+    if ((gatewayClass.status?.conditions ?? []).some((c: Json) => c.type === "Accepted" && c.status === "True" && c.observedGeneration === generation)) return false;
+    await this.patchStatus(gatewayClass, "gatewayclasses", {
+      conditions: [{ type: "Accepted", status: "True", reason: "Accepted", message: "Valid GatewayClass", observedGeneration: generation, lastTransitionTime: now() }],
+    });
+    return true;
+  }
+
+  /** Envoy Gateway programming a Gateway on the address MetalLB assigned to its Service. */
+  private async program(gateway: Json): Promise<boolean> {
+    const generation = gateway.metadata.generation;
+    if ((gateway.status?.conditions ?? []).some((c: Json) => c.type === "Programmed" && c.status === "True" && c.observedGeneration === generation)) return false;
+    const wanted = String(gateway.spec?.infrastructure?.annotations?.["metallb.io/loadBalancerIPs"] ?? "").split(",")[0]?.trim();
+    const condition = (type: string, reason: string) => ({ type, status: "True", reason, message: reason, observedGeneration: generation, lastTransitionTime: now() });
+    await this.patchStatus(gateway, "gateways", {
+      addresses: wanted ? [{ type: "IPAddress", value: wanted }] : [],
+      conditions: [condition("Accepted", "Accepted"), condition("Programmed", "Programmed")],
+    });
+    return true;
+  }
+
+  /** What MetalLB's controller and the certgen Jobs do: put the CA into the webhooks. */
+  private async inject(configuration: Json, collection: "validatingwebhookconfigurations" | "mutatingwebhookconfigurations"): Promise<boolean> {
     const hooks: Json[] = configuration.webhooks ?? [];
     if (hooks.every((hook) => hook.clientConfig?.caBundle)) return false;
-    const webhooks = hooks.map((hook) => ({ ...hook, clientConfig: { ...hook.clientConfig, caBundle: testCa } }));
-    await this.client.json("PATCH", `/apis/admissionregistration.k8s.io/v1/${resource}/${configuration.metadata.name}`, {
+    const webhooks = hooks.map((hook) => ({ ...hook, clientConfig: { ...hook.clientConfig, caBundle: this.options.caBundle ?? unusedCa } }));
+    await this.client.json("PATCH", `${path(collection, undefined)}/${configuration.metadata.name}`, {
       body: JSON.stringify({ metadata: { resourceVersion: configuration.metadata.resourceVersion }, webhooks }),
       contentType: "application/merge-patch+json",
       signal: this.abort.signal,

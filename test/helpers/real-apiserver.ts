@@ -4,16 +4,19 @@
 // No kubelet or controller-manager runs: tests play the controllers (test/helpers/play-controllers.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { closeSync, existsSync, type FSWatcher, mkdtempSync, openSync, readFileSync, readSync, rmSync, watch, writeFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
-import { createServer } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
+import { StringDecoder } from "node:string_decoder";
 import { join } from "node:path";
 import { tokenKubeconfig } from "./kubeconfig.ts";
 import { realTool } from "./tools.ts";
 
 export interface AuditEvent {
+  /** ResponseStarted (a watch, as it begins streaming), ResponseComplete or Panic. */
+  stage: string;
   verb: string;
   requestURI: string;
   user: { username: string };
@@ -29,8 +32,17 @@ export interface RealApiServer {
   controllersKubeconfig: string;
   /** The server's self-signed certificate (PEM), a CA any test may hand out. */
   caFile: string;
+  /** Kills etcd: the server stays up and stops answering anything that needs storage. */
+  killEtcd(): Promise<void>;
   /** Every request completed so far, oldest first (the server's own audit log). */
   audit(): AuditEvent[];
+  /**
+   * The first audit event (of any stage: a watch is recorded as it starts streaming) matching,
+   * as soon as the server writes it; the log is followed, never polled.
+   */
+  untilAudited(match: (event: AuditEvent) => boolean, from?: number): Promise<AuditEvent>;
+  /** How many audit events (of every stage) there are so far: `from` for untilAudited, to look only at later ones. */
+  auditMark(): number;
   close(): Promise<void>;
 }
 
@@ -95,12 +107,49 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startRealApiServer(): Promise<RealApiServer> {
+export interface RealApiServerOptions {
+  /**
+   * Serves the server's connections into the cluster (webhook calls) in this process: each
+   * tunnelled connection with its target `address:port`. Without it they go to a dead socket.
+   */
+  clusterNetwork?: (socket: Socket, target: string) => void;
+}
+
+/** Listens on a Unix socket for the server's HTTP CONNECT tunnels (its egress selector's protocol). */
+function tunnelEndpoint(path: string, serve: (socket: Socket, target: string) => void): Server {
+  const server = createServer((socket) => {
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      socket.off("data", onData);
+      const target = /^CONNECT (\S+) HTTP\/1\.[01]\r\n/.exec(head.subarray(0, end).toString("latin1"))?.[1];
+      if (!target) return void socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
+      socket.write("HTTP/1.1 200 Connection established\r\n\r\n");
+      const rest = head.subarray(end + 4);
+      if (rest.length > 0) socket.unshift(rest);
+      serve(socket, target);
+    };
+    socket.on("data", onData);
+    socket.on("error", () => socket.destroy());
+  });
+  server.listen(path);
+  return server;
+}
+
+export async function startRealApiServer(options: RealApiServerOptions = {}): Promise<RealApiServer> {
   const dir = mkdtempSync(join(tmpdir(), "hangar-apiserver-"));
   const [etcdClient, etcdPeer, securePort] = await Promise.all([freePort(), freePort(), freePort()]);
   const children: ChildProcess[] = [];
   const killAll = () => children.forEach((child) => child.kill("SIGKILL"));
   process.once("exit", killAll);
+  // A test file stopped by its timeout gets SIGTERM, which skips "exit": take the servers along, then end as asked.
+  const onTerm = () => {
+    killAll();
+    process.kill(process.pid, "SIGTERM");
+  };
+  process.once("SIGTERM", onTerm);
 
   const etcdLog = join(dir, "etcd.log");
   const etcd = spawn(realTool("etcd"), [
@@ -117,9 +166,17 @@ export async function startRealApiServer(): Promise<RealApiServer> {
   ], { stdio: "ignore" });
   children.push(etcd);
 
+  // Without a server for them, the cluster connections go to a socket nobody listens on.
+  const clusterSocket = join(dir, options.clusterNetwork ? "played-cluster-network.sock" : "no-cluster-network.sock");
+  const tunnels = options.clusterNetwork && tunnelEndpoint(clusterSocket, options.clusterNetwork);
+
+  const followers = new Set<FSWatcher>();
   const close = async () => {
+    followers.forEach((follower) => follower.close());
     await Promise.all([...children].reverse().map(stop));
+    await new Promise((resolve) => (tunnels ? tunnels.close(resolve) : resolve(undefined)));
     process.removeListener("exit", killAll);
+    process.removeListener("SIGTERM", onTerm);
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -136,8 +193,8 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     writeFileSync(join(dir, "tokens.csv"), `${token},${user},1,system:masters\n${controllersToken},${controllersUser},2,system:masters\n`, { mode: 0o600 });
     writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy);
     // Every connection the server makes into the cluster (webhooks, aggregated APIs) goes to a
-    // Unix socket nobody listens on: whatever addresses the tests' Services and endpoints hold,
-    // the server never dials one of them.
+    // Unix socket, nobody's or the test's own: whatever addresses the tests' Services and
+    // endpoints hold, the server never dials one of them.
     writeFileSync(join(dir, "egress.yaml"), [
       "apiVersion: apiserver.k8s.io/v1beta1",
       "kind: EgressSelectorConfiguration",
@@ -146,7 +203,7 @@ export async function startRealApiServer(): Promise<RealApiServer> {
       "    connection:",
       "      proxyProtocol: HTTPConnect",
       "      transport:",
-      `        uds: { udsName: ${join(dir, "no-cluster-network.sock")} }`,
+      `        uds: { udsName: ${clusterSocket} }`,
       "",
     ].join("\n"));
 
@@ -192,15 +249,53 @@ export async function startRealApiServer(): Promise<RealApiServer> {
     const kubeconfig = writeKubeconfig(join(dir, "kubeconfig"), user, token);
     const controllersKubeconfig = writeKubeconfig(join(dir, "controllers.kubeconfig"), controllersUser, controllersToken);
 
-    const audit = () => {
-      const file = join(dir, "audit.log");
-      if (!existsSync(file)) return [];
-      return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as AuditEvent & { stage: string })
-        .filter((event) => event.stage === "ResponseComplete" || event.stage === "Panic");
-    };
-    return { url, kubeconfig, controllersKubeconfig, caFile, audit, close };
+    const log = new AuditLog(join(dir, "audit.log"));
+    const audit = () => log.read().filter((event) => event.stage === "ResponseComplete" || event.stage === "Panic");
+    const untilAudited = (match: (event: AuditEvent) => boolean, from = 0) =>
+      new Promise<AuditEvent>((resolve) => {
+        const check = () => {
+          const found = log.read().slice(from).find(match);
+          if (!found) return;
+          follower.close();
+          followers.delete(follower);
+          resolve(found);
+        };
+        // The folder, not the file: the server creates the file with its first event. A follower
+        // still waiting keeps nothing alive and ends with the server.
+        const follower = watch(dir, check).unref();
+        followers.add(follower);
+        check();
+      });
+    return { url, kubeconfig, controllersKubeconfig, caFile, killEtcd: () => stop(etcd), audit, untilAudited, auditMark: () => log.read().length, close };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** The audit log read incrementally: only what the server appended since the last read is parsed. */
+class AuditLog {
+  private readonly events: AuditEvent[] = [];
+  private offset = 0;
+  private partial = "";
+  private readonly decoder = new StringDecoder("utf8");
+
+  constructor(private readonly file: string) {}
+
+  read(): AuditEvent[] {
+    if (!existsSync(this.file)) return this.events;
+    const fd = openSync(this.file, "r");
+    try {
+      const buffer = Buffer.alloc(1 << 16);
+      for (let read; (read = readSync(fd, buffer, 0, buffer.length, this.offset)) > 0; this.offset += read) {
+        this.partial += this.decoder.write(buffer.subarray(0, read));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const lines = this.partial.split("\n");
+    this.partial = lines.pop()!;
+    for (const line of lines) if (line) this.events.push(JSON.parse(line) as AuditEvent);
+    return this.events;
   }
 }

@@ -19,17 +19,14 @@ export function byKey(resources: Resource[]): Map<string, Resource> {
   return new Map(resources.map((resource) => [key(resource), resource]));
 }
 
-/** Deep copy without any `description` keys (CRD schemas are compared without prose). */
-export function withoutDescriptions(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutDescriptions);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([name, child]) => name !== "description" || typeof child !== "string")
-        .map(([name, child]) => [name, withoutDescriptions(child)]),
-    );
-  }
-  return value;
+/** How many schema descriptions (string-valued `description` keys) a value holds. */
+export function countDescriptions(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countDescriptions(item), 0);
+  if (value === null || typeof value !== "object") return 0;
+  return Object.entries(value as Record<string, unknown>).reduce(
+    (sum, [name, child]) => sum + (name === "description" && typeof child === "string" ? 1 : countDescriptions(child)),
+    0,
+  );
 }
 
 /** Reads a nested field by path, e.g. at(obj, "spec.template.spec.containers"). */

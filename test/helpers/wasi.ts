@@ -1,6 +1,6 @@
 // Running a flight module as yoke does (argv[0] = release, YOKE_* env, input on stdin), under
 // Node's node:wasi, under @bjorn3/browser_wasi_shim (an independent WASI implementation) and
-// under wazero, the runtime inside yoke.
+// under wazero, the runtime inside yoke (the version yoke v0.20.27 embeds, and a current one).
 import { WASI as NodeWASI } from "node:wasi";
 import { closeSync, openSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,9 +45,18 @@ export function runShimWasi(module: WebAssembly.Module, input: string, release: 
   return { code, stdout: text(out), stderr: text(err) };
 }
 
-/** Under wazero, the runtime yoke embeds, with yoke's default limits (test/tools/wazero-run). */
-export function runWazero(file: string, input: string, release: string, namespace: string, limits: { memoryMiB?: number; timeout?: string } = {}): WasiRun {
+/** wazero builds of test/tools/wazero-run*: v1.6.0, the one yoke v0.20.27 embeds, and v1.12.0. */
+export const wazeroRuntimes = ["wazero-run-1.6", "wazero-run"] as const;
+export type WazeroRuntime = (typeof wazeroRuntimes)[number];
+
+/** Under one of the wazero builds, with yoke's default limits unless told otherwise. */
+export function runWazero(runtime: WazeroRuntime, file: string, input: string, release: string, namespace: string, limits: { memoryMiB?: number; timeout?: string } = {}): WasiRun {
   const args = ["-max-memory-mib", String(limits.memoryMiB ?? 128), "-timeout", limits.timeout ?? "10s", "-namespace", namespace, file, release];
-  const run = spawnSync(realTool("wazero-run"), args, { input, encoding: "utf8" });
+  const run = spawnSync(realTool(runtime), args, { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The wazero version a build embeds, from the module list Go writes into every binary (what `go version -m` reads). */
+export function wazeroVersion(runtime: WazeroRuntime): string | undefined {
+  return readFileSync(realTool(runtime)).toString("latin1").match(/\ndep\tgithub\.com\/tetratelabs\/wazero\t(v[^\t\n]+)/)?.[1];
 }

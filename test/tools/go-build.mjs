@@ -1,5 +1,5 @@
 // Builds one Go tool of the catalog: a package of a pinned wrapper module under test/tools/
-// (`module`), or of an upstream module built inside its own source (`source`: for modules whose
+// (`module`, optionally against a second go.mod: `modfile`), or of an upstream module built inside its own source (`source`: for modules whose
 // replace directives `go install` refuses), with the recipe's ldflags, build tags and env.
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
@@ -31,7 +31,8 @@ async function upstreamSource(source) {
 export async function buildGo(name, recipe, output) {
   const ldflags = ["-s", "-w", ...(recipe.ldflags ?? []).map((flag) => expand(flag, recipe.version))].join(" ");
   // -trimpath and no VCS stamp: the same recipe builds the same binary wherever it is built.
-  const args = ["build", "-trimpath", "-buildvcs=false", `-ldflags=${ldflags}`, "-o", output];
+  // -modfile: one source tree built against a second go.mod (another release of a library).
+  const args = ["build", ...(recipe.modfile ? [`-modfile=${recipe.modfile}`] : []), "-trimpath", "-buildvcs=false", `-ldflags=${ldflags}`, "-o", output];
   if (recipe.tags?.length) args.push("-tags", recipe.tags.join(","));
   args.push(recipe.package);
   const env = goEnv({ GOFLAGS: "-mod=readonly", CGO_ENABLED: "0", ...recipe.env });

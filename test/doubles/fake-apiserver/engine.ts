@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { apiVersionOf, type Kind, type KindRegistry } from "./kinds.ts";
 import { clone, equal, fieldPaths, fieldsV1, fromFieldsV1, joinPath, merge, pathText, removePath, valueAt, type Json } from "./apply.ts";
 import type { Entry, Store } from "./store.ts";
+import { canonicalQuantity, isQuantityField } from "../../../lib/kube/quantity.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -65,6 +66,7 @@ export class Engine {
       throw new ApiError(404, "NotFound", `namespaces "${namespace}" not found`, { name: namespace, kind: "namespaces" });
     }
     const applied = clone(config);
+    if (!kind.custom) storedQuantities(applied);
     delete applied.status;
     for (const field of serverFields) delete applied.metadata[field];
     if (kind.namespaced) applied.metadata.namespace = namespace;
@@ -123,6 +125,7 @@ export class Engine {
   update(kind: Kind, namespace: string | undefined, name: string, desired: Json, manager: string, dryRun: boolean): { object: Json; created: boolean } {
     const live = this.store.get(kind, namespace, name);
     const object = clone(desired);
+    if (!kind.custom) storedQuantities(object);
     object.apiVersion = apiVersionOf(kind);
     object.kind = kind.kind;
     object.metadata = { ...object.metadata, name, ...(kind.namespaced && { namespace }) };
@@ -217,4 +220,14 @@ function sameOwners(a: Map<string, string[]>, b: Map<string, string[]>): boolean
   const owning = (map: Map<string, string[]>) => [...map].filter(([, owned]) => owned.length > 0);
   if (owning(a).length !== owning(b).length) return false;
   return owning(a).every(([owner, owned]) => equal([...owned].sort(), [...(b.get(owner) ?? [])].sort()));
+}
+
+/** Typed objects hold quantities as the server writes them back (`1024Mi` as `1Gi`); custom objects keep their text. */
+function storedQuantities(value: Json, path: string[] = []): void {
+  if (value === null || typeof value !== "object") return;
+  for (const [key, item] of Object.entries(value)) {
+    const here = Array.isArray(value) ? path : [...path, key];
+    if (typeof item === "string" && isQuantityField(here)) value[key] = canonicalQuantity(item) ?? item;
+    else storedQuantities(item, here);
+  }
 }

@@ -84,6 +84,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     },
   });
   controllers = new Controllers(engine, { ...defaultDelays, ...options.delays });
+  // The namespaces a new cluster starts with, as the API server creates them.
+  for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+    engine.update(kinds.byKind("v1", "Namespace")!, undefined, name, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, "kube-apiserver", false);
+  }
   const faults = (options.faults ?? []).map((rule) => ({ rule, seen: 0 }));
   const requests: RecordedRequest[] = [];
   const requestWaiters = new Set<{ match: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }>();
@@ -207,7 +211,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     }
     if (method === "POST" && !name) {
       const object = JSON.parse(body);
-      if (store.get(kind, namespace, object.metadata?.name)) throw new ApiError(409, "AlreadyExists", `${kind.plural} "${object.metadata?.name}" already exists`);
+      if (store.get(kind, namespace, object.metadata?.name)) throw new ApiError(409, "AlreadyExists", `${kind.plural}${kind.group ? `.${kind.group}` : ""} "${object.metadata?.name}" already exists`);
       const result = engine.update(kind, namespace, object.metadata?.name, object, query.fieldManager ?? "unknown", query.dryRun === "All");
       return respond(req, res, 201, versioned(result.object, kind));
     }
@@ -224,7 +228,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       if (patcher) {
         const entry = store.get(kind, namespace, name);
         if (!entry) throw notFound(kind, name);
-        const result = engine.update(kind, namespace, name, patcher(entry.object, JSON.parse(body)), query.fieldManager ?? "unknown", query.dryRun === "All");
+        const patch = JSON.parse(body);
+        // A resourceVersion in the patch is a precondition (optimistic concurrency), as on the real server.
+        const precondition = Array.isArray(patch) ? undefined : patch?.metadata?.resourceVersion;
+        if (precondition !== undefined && precondition !== entry.object.metadata.resourceVersion) {
+          throw new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${kind.plural}${kind.group ? `.${kind.group}` : ""} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: kind.group, kind: kind.plural });
+        }
+        const result = engine.update(kind, namespace, name, patcher(entry.object, patch), query.fieldManager ?? "unknown", query.dryRun === "All");
         return respond(req, res, 200, versioned(result.object, kind));
       }
       if (!type.startsWith("application/apply-patch")) throw new ApiError(415, "UnsupportedMediaType", `the fake API server supports apply, merge and JSON patches, got ${type}`);
@@ -317,7 +327,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       .list(kind, fields.get("metadata.namespace") ?? namespace)
       .map((entry) => versioned(entry.object, kind))
       .filter((object) => !name || object.metadata.name === name)
-      .filter((object) => labels.every(([key, value]) => object.metadata.labels?.[key!] === value));
+      .filter((object) => labels.every(([key, value]) => object.metadata.labels?.[key!] === value))
+      .map((object) => (kind.custom ? object : listItem(object)));
     return { kind: `${kind.kind}List`, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.resourceVersion) }, items };
   }
 
@@ -435,6 +446,15 @@ function notFound(kind: Kind, name: string): ApiError {
 /** Objects are stored once per group; each served version presents its own apiVersion. */
 function versioned(object: Json, kind: Kind): Json {
   return object.apiVersion === apiVersionOf(kind) ? object : { ...object, apiVersion: apiVersionOf(kind) };
+}
+
+/**
+ * A built-in kind's list is typed (a DeploymentList of Deployments): the real server names the
+ * kind once, on the list, and its items carry no kind or apiVersion. Watch events and GETs do.
+ */
+function listItem(object: Json): Json {
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
+  return rest;
 }
 
 /** `a=b,c=d` (also `a==b`) as a map; set-based selectors are not supported by the fake. */

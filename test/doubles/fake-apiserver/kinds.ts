@@ -5,6 +5,8 @@ export interface Kind {
   kind: string;
   plural: string;
   namespaced: boolean;
+  /** Served from a CRD: lists carry each item's kind and apiVersion (unstructured), built-in lists do not. */
+  custom?: boolean;
 }
 
 const builtins: [apiVersion: string, kind: string, plural: string, namespaced: boolean][] = [
@@ -33,6 +35,8 @@ const builtins: [apiVersion: string, kind: string, plural: string, namespaced: b
   ["discovery.k8s.io/v1", "EndpointSlice", "endpointslices", true],
   ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies", false],
   ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", false],
+  ["coordination.k8s.io/v1", "Lease", "leases", true],
+  ["v1", "Pod", "pods", true],
 ];
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
@@ -66,7 +70,7 @@ export class KindRegistry {
     const { group, names, scope, versions } = crd.spec;
     for (const version of versions ?? []) {
       if (!version.served || this.byPlural(group, version.name, names.plural)) continue;
-      this.kinds.push({ group, version: version.name, kind: names.kind, plural: names.plural, namespaced: scope === "Namespaced" });
+      this.kinds.push({ group, version: version.name, kind: names.kind, plural: names.plural, namespaced: scope === "Namespaced", custom: true });
     }
   }
 

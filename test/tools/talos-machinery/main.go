@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -29,8 +30,28 @@ import (
 	"github.com/siderolabs/talos/pkg/machinery/constants"
 )
 
-// The machinery release this tool is built from; `version --client` reports it as talosctl does.
-const machineryTag = "v1.13.9"
+// The machinery release this tool is built from (go.mod or go.v1.14.mod); `version --client`
+// reports it as talosctl does.
+var machineryTag = func() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == "github.com/siderolabs/talos/pkg/machinery" {
+				return dep.Version
+			}
+		}
+	}
+	panic("built without Talos machinery")
+}()
+
+// defaultInstallImage is talosctl's --install-image default: the Image Factory's vanilla metal
+// installer from 1.14 on (cmd/talosctl/cmd/mgmt/gen/config.go, pkg/images/images.go at v1.14.1),
+// ghcr.io/siderolabs/installer before.
+func defaultInstallImage() string {
+	if strings.HasPrefix(machineryTag, "v1.12.") || strings.HasPrefix(machineryTag, "v1.13.") {
+		return "ghcr.io/siderolabs/installer:" + machineryTag
+	}
+	return "factory.talos.dev/metal-installer/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba:" + machineryTag
+}
 
 var force bool
 
@@ -149,7 +170,7 @@ func configCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.installDisk, "install-disk", "/dev/sda", "the disk to install to")
-	fl.StringVar(&f.installImage, "install-image", "ghcr.io/siderolabs/installer:"+machineryTag, "the image used to perform an installation")
+	fl.StringVar(&f.installImage, "install-image", defaultInstallImage(), "the image used to perform an installation")
 	fl.StringSliceVar(&f.additionalSANs, "additional-sans", []string{}, "additional Subject-Alt-Names for the APIServer certificate")
 	fl.StringVar(&f.dnsDomain, "dns-domain", "cluster.local", "the dns domain to use for cluster")
 	fl.StringVar(&f.talosVersion, "talos-version", "", "the desired Talos version to generate config for (backwards compatibility, e.g. v0.8)")
@@ -206,7 +227,7 @@ func writeConfig(f *genConfigFlags, clusterName, endpoint string) error {
 		if err != nil {
 			return fmt.Errorf("failed to load secrets bundle: %w", err)
 		}
-		if err = secretsBundle.Validate(); err != nil {
+		if err = validateBundle(secretsBundle, contract); err != nil {
 			return fmt.Errorf("failed to validate secrets bundle: %w", err)
 		}
 		options = append(options, generate.WithSecretsBundle(secretsBundle))

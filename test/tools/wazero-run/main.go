@@ -1,7 +1,9 @@
 // wazero-run runs a flight's wasip1 module the way `yoke takeoff` does: under the wazero
-// runtime yoke embeds, with yoke's memory and time limits, the input on stdin, the release as
-// the first argument and YOKE_RELEASE / YOKE_NAMESPACE / NAMESPACE in the environment.
-// yoke itself cannot be built here (the module proxy refuses github.com/yokecd/yoke).
+// runtime, with yoke's memory and time limits, the input on stdin, the release as the first
+// argument and YOKE_RELEASE / YOKE_NAMESPACE / NAMESPACE in the environment. The same source
+// builds against the wazero yoke v0.20.27 embeds (v1.6.0, module wazero-run-1.6) and a current
+// one (module wazero-run). yoke itself cannot be built here (the module proxy refuses
+// github.com/yokecd/yoke).
 package main
 
 import (

@@ -1,11 +1,16 @@
 // What Talos rejects in a machine configuration, for the fake talosctl: the published JSON schema
 // of the Talos release in force, plus the semantic rules the schema does not express, each
-// citing the Talos source it mirrors (v1.13.9 unless said otherwise; v1.14 rules follow the
-// v1.14.0-rc.1 release notes and schema, whose Go source is not in the stored snapshot).
+// citing the Talos source it mirrors: v1.13.9 for 1.12 and 1.13; for 1.14 the Go source of
+// v1.14.0-rc.1 and v1.14.1 (kube-documents.js, conflicts.js, disk-selector.js, labels.js), held
+// to real v1.14.1 machinery by test/talos-machinery-1.14*.test.ts. Options: `minor`, the Talos minor
+// in force, and `version`, its full tag (for wording that changed within a minor).
 // Errors are returned as Talos words them; validate() formats them as talosctl validate prints
 // them (hashicorp/go-multierror: "N error(s) occurred:\n\t* ...").
-const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
+const { parseAddr, parsePrefix } = require("./netip.js");
+const { conflictErrors } = require("./conflicts.js");
+const { kubeDocumentRules } = require("./kube-documents.js");
+const { schemaValidators } = require("./schema-validators.js");
 
 const upstream = process.env.FAKE_TALOSCTL_UPSTREAM ?? join(__dirname, "..", "..", "..", "..", "..", "shared", "upstream");
 const schemaFiles = { "1.13": "talos-config.schema-v1.13.9.json", "1.14": "talos-config.schema-v1.14.0-rc.1.json" };
@@ -16,22 +21,12 @@ const minorNumber = (version) => Number(String(version).replace(/^v/, "").split(
 /** The schema of a Talos minor: 1.12 and 1.13 use v1.13.9's (the oldest stored), 1.14 and newer v1.14.0-rc.1's. */
 const schemaKey = (minor) => (minor >= 14 ? "1.14" : "1.13");
 
-const compiled = {};
+const schemas = {};
 function schemaFor(minor) {
   const key = schemaKey(minor);
-  if (compiled[key]) return compiled[key];
-  const { Ajv2020 } = require("ajv/dist/2020");
-  const schema = JSON.parse(readFileSync(join(upstream, schemaFiles[key]), "utf8"));
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  require("ajv-formats")(ajv);
-  ajv.addSchema(schema);
-  const byKind = {};
-  for (const [name, def] of Object.entries(schema.$defs)) {
-    for (const kind of def.properties?.kind?.enum ?? []) byKind[kind] = name;
-  }
-  const validator = (name) => ajv.getSchema(`${schema.$id}#/$defs/${name}`);
-  compiled[key] = { byKind, validator, hasKind: (kind) => kind in byKind };
-  return compiled[key];
+  if (schemas[key]) return schemas[key];
+  const { byKind, validator } = schemaValidators(join(upstream, schemaFiles[key]));
+  return (schemas[key] = { byKind, validator, hasKind: (kind) => kind in byKind });
 }
 
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -53,11 +48,23 @@ function withoutHiddenFields(config) {
 }
 
 // The v1.14.0-rc.1 schema names the install document's kind "UnattendedInstall", but gen config
-// at the same tag emits (and machinery registers) "UnattendedInstallConfig" (stability fixture
-// v1.14/overrides-*.yaml): the fixture, being real output, wins.
+// at the same tag emits (and machinery registers) "UnattendedInstallConfig"; v1.14.1's schema
+// says UnattendedInstallConfig (and otherwise differs from rc.1's in descriptions and one
+// container field hangar does not use).
 const kindAliases = { UnattendedInstallConfig: "UnattendedInstall" };
 
+/**
+ * A key set to null is a key not set: Go's YAML decoder leaves the field zero (nil pointer),
+ * and Talos 1.14's own gen config writes `wipe: null` under a patched `machine.install`.
+ */
+function withoutNullKeys(value) {
+  if (Array.isArray(value)) return value.map(withoutNullKeys);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, child]) => child !== null).map(([key, child]) => [key, withoutNullKeys(child)]));
+}
+
 function schemaErrors(doc, minor, v1alpha1Minor) {
+  doc = withoutNullKeys(doc);
   const schema = schemaFor(doc.kind ? minor : v1alpha1Minor);
   const name = doc.kind ? schema.byKind[kindAliases[doc.kind] ?? doc.kind] : "v1alpha1.Config";
   if (!doc.kind) doc = withoutHiddenFields(doc);
@@ -67,28 +74,6 @@ function schemaErrors(doc, minor, v1alpha1Minor) {
   const validate = schema.validator(name);
   if (validate(doc)) return [];
   return validate.errors.map((error) => `${doc.kind ? docId(doc) : "v1alpha1"}: ${error.instancePath || "/"} ${error.message}${error.params?.additionalProperty ? ` (${error.params.additionalProperty})` : ""}`);
-}
-
-// net/netip semantics, enough for the addresses a homelab writes.
-function parseAddr(text) {
-  const value = String(text);
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value);
-  if (v4) {
-    const octets = v4.slice(1).map(Number);
-    if (octets.some((octet) => octet > 255)) return undefined;
-    return { unspecified: octets.every((octet) => octet === 0) };
-  }
-  if (/^[0-9a-f:]+$/i.test(value) && value.includes(":")) return { unspecified: /^[0:]+$/.test(value) };
-  return undefined;
-}
-
-function parsePrefix(text) {
-  const [address, bits, extra] = String(text).split("/");
-  if (extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return undefined;
-  const addr = parseAddr(address);
-  if (!addr) return undefined;
-  const max = address.includes(":") ? 128 : 32;
-  return Number(bits) <= max ? addr : undefined;
 }
 
 /** pkg/machinery/config/types/network/link.go: LinkConfigV1Alpha1.Validate and CommonLinkConfig.Validate. */
@@ -146,49 +131,18 @@ function layer2VipErrors(doc) {
   return errors;
 }
 
-const documentRules = { LinkConfig: linkConfigErrors, HostnameConfig: hostnameConfigErrors, LinkAliasConfig: linkAliasErrors, Layer2VIPConfig: layer2VipErrors };
-
-/** pkg/machinery/config/types/v1alpha1/v1alpha1_validation.go (metal mode: RequiresInstall). */
-function v1alpha1Errors(config, minor, documents) {
-  const errors = [];
-  const install = config.machine?.install;
-  // v1.14: UnattendedInstall replaces machine.install (release notes, "Unattended Install").
-  const unattended = documents.find((doc) => doc.kind === "UnattendedInstallConfig");
-  if (unattended && minor >= 14) {
-    if (!unattended.provisioning?.diskSelector?.match) errors.push("UnattendedInstallConfig: provisioning.diskSelector is required in \"metal\" mode");
-    return errors;
-  }
-  if (!install) errors.push('install instructions are required in "metal" mode');
-  else if (!install.disk && !install.diskSelector) errors.push("either install disk or diskSelector should be defined");
-  return errors;
-}
+const documentRules = { LinkConfig: linkConfigErrors, HostnameConfig: hostnameConfigErrors, LinkAliasConfig: linkAliasErrors, Layer2VIPConfig: layer2VipErrors, ...kubeDocumentRules };
 
 /**
- * container.V1Alpha1ConflictValidator: a document and the v1alpha1 field it replaces never both.
- * v1.13.9: network/hostname.go and network/resolver.go. v1.14 (release notes): KubeNodeConfig vs
- * machine.nodeLabels/nodeTaints and cluster.allowSchedulingOnControlPlanes, UnattendedInstall vs
- * machine.install.
+ * pkg/machinery/config/types/v1alpha1/v1alpha1_validation.go, metal mode (RequiresInstall): up to
+ * v1.13 `.machine.install` is required; from v1.14 (the release's code, whatever the contract) it
+ * is optional, as UnattendedInstallConfig replaces it, and checked only when present.
  */
-function conflictErrors(config, documents, minor) {
-  const errors = [];
-  const has = (kind) => documents.some((doc) => doc.kind === kind);
-  const machine = config.machine ?? {};
-  if (has("HostnameConfig")) {
-    if (machine.network?.hostname) errors.push("static hostname is already set in v1alpha1 config");
-  }
-  if (has("ResolverConfig")) {
-    if (machine.network?.nameservers) errors.push(".machine.network.nameservers is already set in v1alpha1 config");
-    if (machine.network?.searchDomains) errors.push(".machine.network.searchDomains is already set in v1alpha1 config");
-  }
-  if (minor >= 14) {
-    if (has("KubeNodeConfig")) {
-      if (machine.nodeLabels) errors.push(".machine.nodeLabels is already set in v1alpha1 config");
-      if (machine.nodeTaints) errors.push(".machine.nodeTaints is already set in v1alpha1 config");
-      if (config.cluster?.allowSchedulingOnControlPlanes !== undefined) errors.push(".cluster.allowSchedulingOnControlPlanes is already set in v1alpha1 config");
-    }
-    if (has("UnattendedInstallConfig") && machine.install) errors.push(".machine.install is already set in v1alpha1 config");
-  }
-  return errors;
+function v1alpha1Errors(config, minor) {
+  const install = config.machine?.install;
+  if (!install) return minor >= 14 ? [] : ['install instructions are required in "metal" mode'];
+  if (!install.disk && !install.diskSelector) return ["either install disk or diskSelector should be defined"];
+  return [];
 }
 
 /**
@@ -225,14 +179,14 @@ function configErrors(documents, options) {
   const config = documents.find((doc) => doc.version === "v1alpha1" && !doc.kind) ?? {};
   const others = documents.filter((doc) => doc !== config);
   const { minor } = options;
-  const v1 = v1alpha1Errors(config, minor, others);
+  const v1 = Object.keys(config).length > 0 ? v1alpha1Errors(config, minor) : [];
   if (v1.length > 0) errors.push(`v1alpha1.Config: ${v1.length} error${v1.length === 1 ? "" : "s"} occurred:\n\t${v1.map((line) => `* ${line}`).join("\n\t")}\n\n`);
   for (const doc of others) {
     const rule = documentRules[doc.kind];
-    const found = rule ? rule(doc) : [];
+    const found = rule ? rule(doc, options) : [];
     if (found.length > 0) errors.push(`${docId(doc)}: ${found.join("\n")}`);
   }
-  errors.push(...conflictErrors(config, others, minor));
+  errors.push(...conflictErrors(config, others));
   return errors;
 }
 

@@ -1,30 +1,21 @@
-// Glue between the zx scripts and lib/talos: the real talosctl, the real Image Factory, the
+// Glue between the commands and lib/talos: the real talosctl, the real Image Factory, the
 // console, and where the state folder lives (.hangar/ beside homelab.yaml).
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { importDist } from "./flights.mjs";
+import * as converge from "../../lib/talos/converge.ts";
+import * as layout from "../../lib/talos/layout.ts";
+import * as talosctl from "../../lib/talos/talosctl.ts";
+import * as factory from "../../lib/talos/factory.ts";
+import * as files from "../../lib/talos/state-files.ts";
+import * as patches from "../../lib/talos/patches.ts";
+import * as local from "../../lib/talos/local.ts";
+import * as plan from "../../lib/talos/plan.ts";
+import * as cluster from "../../lib/talos/cluster.ts";
+import * as maintenance from "../../lib/talos/maintenance.ts";
+import { arpScanArgs, parseArpScan } from "../../lib/net/arp-scan.ts";
+import { print } from "./console.mjs";
 
-/** Reads and checks homelab.yaml (warnings to stderr); throws one printable message on bad input. */
-export async function loadDeclaration(configPath) {
-  const { parseHomelab } = await importDist("homelab/load.js");
-  let text;
-  try {
-    text = await readFile(configPath, "utf8");
-  } catch (err) {
-    throw new Error(`${configPath}: cannot read the declaration (${err.code ?? err.message})`);
-  }
-  const { homelab, warnings } = parseHomelab(text, configPath);
-  warnings.forEach((line) => console.error(line));
-  return homelab;
-}
-
-export async function loadTalos() {
-  const [converge, layout, talosctl, factory, files, patches, local, plan, cluster, maintenance] = await Promise.all(
-    ["converge", "layout", "talosctl", "factory", "state-files", "patches", "local", "plan", "cluster", "maintenance"].map((name) =>
-      importDist(`talos/${name}.js`),
-    ),
-  );
+export function loadTalos() {
   return { ...converge, ...layout, ...talosctl, ...factory, ...files, ...patches, ...local, ...plan, ...cluster, ...maintenance };
 }
 
@@ -37,7 +28,7 @@ export function consoleIO(talos) {
   const factoryUrl = process.env.HANGAR_IMAGE_FACTORY_URL ?? talos.defaultFactoryUrl;
   return {
     talosctl: talos.runTalosctl,
-    log: (line) => console.log(line),
+    log: (line) => print(line),
     registerSchematic: (yaml, id) => talos.registerSchematic(factoryUrl, yaml, id),
     scanAddresses: (addresses) => arpScan(addresses),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -48,8 +39,7 @@ export function consoleIO(talos) {
 }
 
 /** arp-scan over the DHCP range, as the doctor runs it (HANGAR_ARP_INTERFACE picks the LAN interface). */
-async function arpScan(addresses) {
-  const { parseArpScan, arpScanArgs } = await importDist("net/arp-scan.js");
+function arpScan(addresses) {
   return new Promise((resolve) => {
     execFile("arp-scan", arpScanArgs(process.env.HANGAR_ARP_INTERFACE, addresses), { maxBuffer: 1 << 22 }, (err, stdout, stderr) => {
       if (err) {
@@ -60,7 +50,6 @@ async function arpScan(addresses) {
   });
 }
 
-/** --maintenance-address NAME=IP, repeatable (a bare IP for a one-node declaration). */
 /** --maintenance-address NAME=IP (the CLI layer collects them as { NAME: IP }), checked against homelab.yaml. */
 export function maintenanceAddressesFrom(talos, homelab, assigned = {}) {
   return talos.parseMaintenanceFlags(Object.entries(assigned).map(([name, address]) => `${name}=${address}`), homelab);

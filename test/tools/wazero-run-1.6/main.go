@@ -1,0 +1,1 @@
+../wazero-run/main.go
