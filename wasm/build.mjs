@@ -4,7 +4,8 @@
 // linked with the engine and wasm/engine/host.c into dist/wasm/<name>.wasm.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, readdirSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, openSync, closeSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WASI } from "node:wasi";
@@ -43,11 +44,15 @@ function quickjsSources() {
   if (existsSync(join(dir, "quickjs.c"))) return dir;
   mkdirSync(cache, { recursive: true });
   const file = join(cache, tarball.file);
-  if (!existsSync(file)) run("npm", ["pack", tarball.name, "--silent", "--ignore-scripts", "--pack-destination", cache]);
+  if (!existsSync(file)) {
+    const download = mkdtempSync(join(cache, "download-"));
+    run("npm", ["pack", tarball.name, "--silent", "--ignore-scripts", "--pack-destination", download]);
+    renameSync(join(download, tarball.file), file);
+    rmSync(download, { recursive: true, force: true });
+  }
   const digest = createHash("sha256").update(readFileSync(file)).digest("hex");
   if (digest !== tarball.sha256) throw new Error(`${file}: sha256 ${digest} is not the pinned ${tarball.sha256}`);
-  const staging = `${dir}.partial`;
-  mkdirSync(staging, { recursive: true });
+  const staging = mkdtempSync(`${dir}.partial-`);
   const inside = "package/deps/quickjs_2021_03_27";
   run("tar", ["xzf", file, "-C", staging, "--strip-components=3", ...[...sources, ...headers].map((name) => `${inside}/${name}`)]);
   let quickjs = readFileSync(join(staging, "quickjs.c"), "utf8");
@@ -64,7 +69,13 @@ function quickjsSources() {
   patch('snprintf(buf1, buf1_size, "%+.*e", n_digits - 1, d);', 'hangar_snprintf(buf1, buf1_size, "%+.*e", n_digits - 1, d);');
   patch('n = snprintf(buf, buf_size, "%.*f", n_digits, d);', 'n = hangar_snprintf(buf, buf_size, "%.*f", n_digits, d);');
   writeFileSync(join(staging, "quickjs.c"), quickjs);
-  renameSync(staging, dir);
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    // Another build unpacked the same sources first.
+    if (!existsSync(join(dir, "quickjs.c"))) throw error;
+    rmSync(staging, { recursive: true, force: true });
+  }
   return dir;
 }
 
@@ -82,9 +93,18 @@ function engineObjects() {
     output: join(dir, input.split("/").pop().replace(/\.c$/, ".o")),
   }));
   if (!existsSync(join(dir, "done"))) {
-    mkdirSync(dir, { recursive: true });
-    for (const { input, output } of objects) run("clang", [...flags, "-c", input, "-o", output]);
-    writeFileSync(join(dir, "done"), "");
+    // Built aside and renamed into place whole: builds running at once never read half an object.
+    const staging = mkdtempSync(`${dir}.partial-`);
+    for (const { input, output } of objects) run("clang", [...flags, "-c", input, "-o", join(staging, output.split("/").pop())]);
+    writeFileSync(join(staging, "done"), "");
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      renameSync(staging, dir);
+    } catch (error) {
+      // Another build put the same objects in place first.
+      if (!existsSync(join(dir, "done"))) throw error;
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
   const engine = objects.filter(({ input }) => !/(host|compile)\.c$/.test(input)).map(({ output }) => output);
   return { dir, flags, engine, host: join(dir, "host.o"), compile: join(dir, "compile.o") };
@@ -94,7 +114,7 @@ const linkFlags = ["-Wl,-z,stack-size=1048576", "-Wl,--stack-first", "-Wl,--stri
 
 function compilerModule(objects) {
   const output = join(objects.dir, "compile.wasm");
-  if (!existsSync(output)) run("clang", [...objects.flags, objects.compile, ...objects.engine, ...linkFlags, "-o", output]);
+  if (!existsSync(output)) linkAtomically([objects.compile], objects, output);
   return output;
 }
 
@@ -140,17 +160,28 @@ function toBytecode(compiler, source, workDir) {
   return readFileSync(bytecodeFile);
 }
 
+/** Links objects with the engine into a module written aside and renamed into place. */
+function linkAtomically(inputs, objects, output) {
+  const partial = `${output}.partial-${process.pid}`;
+  run("clang", [...objects.flags, ...inputs, ...objects.engine, ...linkFlags, "-o", partial]);
+  renameSync(partial, output);
+}
+
 /** Builds one entry point (a flight's main.ts, or any script using lib/flight/node-host.ts) to a module. */
 export async function buildWasmModule(entry, output) {
   checkToolchain();
   const objects = engineObjects();
-  const workDir = join(objects.dir, "modules", createHash("sha256").update(entry).digest("hex").slice(0, 12));
-  mkdirSync(workDir, { recursive: true });
-  mkdirSync(dirname(output), { recursive: true });
-  const bytecode = toBytecode(compilerModule(objects), await bundle(entry), workDir);
-  const cFile = join(workDir, "bytecode.c");
-  writeFileSync(cFile, `const unsigned int hangar_bytecode_size = ${bytecode.length};\nconst unsigned char hangar_bytecode[] = {${[...bytecode].join(",")}};\n`);
-  run("clang", [...objects.flags, objects.host, cFile, ...objects.engine, ...linkFlags, "-o", output]);
+  // A folder of this build's own: builds of the same flight at once share nothing unfinished.
+  const workDir = mkdtempSync(join(tmpdir(), "hangar-wasm-build-"));
+  try {
+    mkdirSync(dirname(output), { recursive: true });
+    const bytecode = toBytecode(compilerModule(objects), await bundle(entry), workDir);
+    const cFile = join(workDir, "bytecode.c");
+    writeFileSync(cFile, `const unsigned int hangar_bytecode_size = ${bytecode.length};\nconst unsigned char hangar_bytecode[] = {${[...bytecode].join(",")}};\n`);
+    linkAtomically([objects.host, cFile], objects, output);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 export async function buildWasmFlights(names, outDir = join(root, "dist", "wasm")) {
