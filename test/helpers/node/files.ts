@@ -76,8 +76,22 @@ state = "${paths.containerdRoot}/state"
 [plugins.'io.containerd.cri.v1.images']
   [plugins.'io.containerd.cri.v1.images'.pinned_images]
     sandbox = "${sandboxImage}"
+
+  [plugins.'io.containerd.cri.v1.images'.registry]
+    config_path = "${paths.registryHosts}"
 `;
 }
+
+/**
+ * Every registry, for containerd, is the node's own loopback port 1, where nothing listens: a
+ * pull of an image that was not imported fails at once ("connection refused"), and no name is
+ * ever looked up (the host's resolver is unreachable from the node: a lookup waits out its timeout).
+ */
+export const registryHostsToml = `server = "http://127.0.0.1:1"
+
+[host."http://127.0.0.1:1"]
+  capabilities = ["pull", "resolve"]
+`;
 
 /** One bridge for the pods, addresses from host-local; nothing else (no masquerade: no uplink). */
 export function cniConfig(paths: NodePaths): string {

@@ -52,6 +52,7 @@ export function pathsIn(dir: string) {
     containerdConfig: join(dir, "containerd.toml"),
     containerdSocket: join(dir, "containerd.sock"),
     containerdRoot: join(dir, "containerd"),
+    registryHosts: join(dir, "containerd-hosts"),
     cniConfDir: join(dir, "cni", "net.d"),
     cniData: join(dir, "cni", "ipam"),
     kubeletConfig: join(dir, "kubelet.yaml"),

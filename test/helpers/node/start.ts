@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { catalog, expand } from "../../tools/catalog.mjs";
 import { realTool, type ToolName } from "../tools.ts";
 import { createDaemonGroup, createPodsGroup } from "./cgroups.ts";
-import { auditPolicy, cniConfig, containerdConfig, kubeconfig, kubeletConfig, kubeProxyConfig, tokensFile, users, type User } from "./files.ts";
+import { auditPolicy, cniConfig, containerdConfig, kubeconfig, kubeletConfig, kubeProxyConfig, registryHostsToml, tokensFile, users, type User } from "./files.ts";
 import { addBridge, addNamespace, plug } from "./lan.ts";
 import { apiPort, namesFor, node, pathsIn, peer, serviceRange, type NodePaths } from "./layout.ts";
 import { NodeProcesses } from "./processes.ts";
@@ -75,6 +75,8 @@ function writeFiles(paths: NodePaths, tokens: Record<User, string>): void {
   writeFileSync(paths.adminToken, tokens.admin, { mode: 0o600 });
   const pause = catalogImages().find((image) => image.tool === "pause")!;
   writeFileSync(paths.containerdConfig, containerdConfig(paths, join(paths.bin, "runc"), pause.name));
+  mkdirSync(join(paths.registryHosts, "_default"), { recursive: true });
+  writeFileSync(join(paths.registryHosts, "_default", "hosts.toml"), registryHostsToml);
   writeFileSync(`${paths.cniConfDir}/10-pods.conflist`, cniConfig(paths));
   writeFileSync(paths.kubeProxyConfig, kubeProxyConfig(paths));
 }
