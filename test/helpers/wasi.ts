@@ -8,6 +8,16 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { realTool } from "./tools.ts";
 import { WASI as ShimWASI, File, OpenFile, ConsoleStdout } from "@bjorn3/browser_wasi_shim";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+// Every wasm memory reserves about 10 GiB of address space for its guard regions, and V8 lets a
+// process reserve about 1 TiB: with some hundred finished instances not yet collected, a new
+// memory may be allocated without them and move when it grows, while node:wasi keeps using the
+// old address (a SIGSEGV of the whole test process; nodejs/node#52402). Each run's instance is
+// collected as soon as its output is read.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 
 export interface WasiRun {
   code: number;
@@ -27,6 +37,7 @@ export function runNodeWasi(module: WebAssembly.Module, input: string, release: 
     return { code, stdout: readFileSync(join(dir, "out"), "utf8"), stderr: readFileSync(join(dir, "err"), "utf8") };
   } finally {
     fds.forEach((fd) => closeSync(fd));
+    collectGarbage();
   }
 }
 
@@ -39,9 +50,9 @@ export function runShimWasi(module: WebAssembly.Module, input: string, release: 
     new ConsoleStdout((chunk) => out.push(chunk)),
     new ConsoleStdout((chunk) => err.push(chunk)),
   ]);
-  const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
-  const code = wasi.start(instance as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
+  const code = wasi.start(new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport }) as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
   const text = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString("utf8");
+  collectGarbage();
   return { code, stdout: text(out), stderr: text(err) };
 }
 
