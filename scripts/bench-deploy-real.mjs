@@ -30,7 +30,7 @@ const mutating = new Set(["create", "update", "patch", "delete"]);
 const plan = () =>
   examplePlan()
     .filter((flight) => flight.name !== "metallb-pool")
-    .map((flight) => (flight.name === "ingress-nginx" ? { ...flight, needs: ["metallb"] } : flight));
+    .map((flight) => (flight.name === "ingress-nginx" ? { ...flight, needs: ["metallb"], addressesFrom: [] } : flight));
 
 async function withServer(work) {
   const server = await startRealApiServer();

@@ -8,7 +8,7 @@ import { withoutBookkeeping } from "../lib/compare/bookkeeping.ts";
 import { impactOf } from "../lib/compare/impact.ts";
 import { diffFacts, diffObjects } from "../lib/compare/differ.ts";
 import { placed, refOf } from "../lib/compare/objects.ts";
-import { comparePositions, hangarOrder, needsDifferences, orderDifferences, upstreamOrder } from "../lib/compare/ordering.ts";
+import { comparePositions, hangarOrder, needsDifferences, orderDifferences, precedes, upstreamOrder } from "../lib/compare/ordering.ts";
 import { reasonFor, type Declarations } from "../lib/compare/declared.ts";
 import { compareStacks, undeclared } from "../lib/compare/compare.ts";
 import { formatReport } from "../lib/compare/report.ts";
@@ -226,6 +226,31 @@ t.test("order: yoke's pre-stage, Helm's hooks and kind order, and disagreements 
     ["CustomResourceDefinition < ServiceAccount", "CustomResourceDefinition < Job"],
     "only strict disagreements count: the Deployment goes with the rest of the stage",
   );
+});
+
+t.test("order: flights or releases started side by side are not ordered, whatever their stages", async (t) => {
+  const [a, b, c] = [object("ConfigMap", "a"), object("Secret", "b"), object("Service", "c")];
+  // hangar: a's flight and b's flight start together (b's second stage is not "after" a); c's flight needs a's.
+  const ours = hangarOrder([flight("fa", [], [a]), flight("fb", [], [], [b]), flight("fc", ["fa"], [c])]);
+  // upstream: b's release first, then a's and c's side by side.
+  const theirs = upstreamOrder([
+    { name: "rb", needs: [], objects: [b] },
+    { name: "ra", needs: ["rb"], objects: [a] },
+    { name: "rc", needs: ["rb"], objects: [c] },
+  ]);
+  const [pa, pb, pc] = ["a", "b", "c"].map((name) => ours.find((placed) => placed.ref.name === name)!);
+  t.ok(precedes(pa!, pc!), "a flight's objects come before those of the flight that needs it");
+  t.notOk(precedes(pa!, pb!) || precedes(pb!, pa!), "flights started together are not ordered");
+  t.same(
+    orderDifferences(ours, theirs).map((d) => `${d.earlier} < ${d.later}`),
+    [],
+    "a before c on our side, side by side upstream: not a strict disagreement; b against a is ordered only upstream",
+  );
+  const reversed = upstreamOrder([
+    { name: "rc", needs: [], objects: [c] },
+    { name: "ra", needs: ["rc"], objects: [a] },
+  ]);
+  t.same(orderDifferences(ours, reversed).map((d) => `${d.earlier} < ${d.later}`), ["ConfigMap < Service"], "a strict disagreement across flights counts");
 });
 
 t.test("order: needs through a release the reference did not render still order the rest", async (t) => {

@@ -60,7 +60,7 @@ for (const [label, reference, config] of [["example", renders, join(repo, "homel
     t.match(stdout, /^hangar vs reference: rendered manifests in /);
     t.match(stdout, /render time +hangar [\d.]+ m?s \(3 flights, \d+ objects\) +reference [\d.]+ m?s \(2 releases, \d+ objects\)/);
     t.match(stdout, /fields: 0 differences/);
-    t.match(stdout, /summary: 9 differences, 9 declared, 0 undeclared\n$/);
+    t.match(stdout, /summary: 10 differences, 10 declared, 0 undeclared\n$/);
   });
 }
 

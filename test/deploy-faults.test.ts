@@ -49,7 +49,8 @@ t.test("an interrupted deploy records nothing half-way, and a re-run converges",
   }, 1);
   await t.rejects(interrupted, /interrupted/);
   clearInterval(watcher);
-  t.notOk(server.get("networking.k8s.io/v1", "IngressClass", undefined, "nginx"), "stopped before the end");
+  t.notOk(server.get("metallb.io/v1beta1", "IPAddressPool", "metallb-system", "lan"), "stopped before the end: no pool");
+  t.notOk(server.list("v1", "Secret").some((secret) => secret.metadata.name.startsWith("yoke.")), "and no release recorded");
   const { summaries } = await deploy(client, examplePlan());
   t.same(summaries.map((s) => s.newRevision), [true, true, true], "each release recorded once complete");
   t.ok(server.get("v1", "Service", "ingress-nginx", "ingress-nginx-controller")?.status?.loadBalancer);

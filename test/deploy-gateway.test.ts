@@ -74,7 +74,7 @@ t.test("an address outside every pool: the wait names Envoy Gateway's condition 
   // Everything before the Gateway with time to spare; then the Gateway alone, whose run ends at its deadline.
   await deploy(client, plan.filter((flight) => flight.name !== "gateway"));
   await t.rejects(
-    deploy(client, plan.filter((flight) => flight.name === "gateway").map((flight) => ({ ...flight, needs: [] })), { timeoutMs: 3000 }),
+    deploy(client, plan.filter((flight) => flight.name === "gateway").map((flight) => ({ ...flight, needs: [], addressesFrom: [] })), { timeoutMs: 3000 }),
     new RegExp(
       [
         "timed out after 3s \\(the deploy's --timeout\\) waiting for Gateway/envoy-gateway-system/homelab: last seen Programmed False \\(AddressNotAssigned: No addresses have been assigned to the Gateway\\), addresses none \\(asked for 10\\.0\\.0\\.9\\); ",
@@ -91,7 +91,7 @@ t.test("an address another Service holds (the pool is exhausted): MetalLB says w
   // ingress-nginx takes 10.0.0.3 first: deploy it, then the Gateway that asks for the same address.
   await deploy(client, plan.filter((flight) => ["metallb", "metallb-pool", "ingress-nginx", "envoy-gateway"].includes(flight.name)));
   await t.rejects(
-    deploy(client, plan.filter((flight) => flight.name === "gateway").map((flight) => ({ ...flight, needs: [] })), { timeoutMs: 3000 }),
+    deploy(client, plan.filter((flight) => flight.name === "gateway").map((flight) => ({ ...flight, needs: [], addressesFrom: [] })), { timeoutMs: 3000 }),
     /Programmed False \(AddressNotAssigned: .*\(asked for 10\.0\.0\.3\); MetalLB on Service .*: Failed to allocate IP for ".*": can't change sharing key for ".*", address also in use by ingress-nginx\/ingress-nginx-controller$/,
   );
 });

@@ -20,7 +20,7 @@ const mutating = new Set(["create", "update", "patch", "delete", "deletecollecti
 function plan(): PlannedFlight[] {
   return examplePlan()
     .filter((flight) => flight.name !== "metallb-pool")
-    .map((flight) => (flight.name === "ingress-nginx" ? { ...flight, needs: ["metallb"] } : flight));
+    .map((flight) => (flight.name === "ingress-nginx" ? { ...flight, needs: ["metallb"], addressesFrom: [] } : flight));
 }
 
 const objectCount = (flight: PlannedFlight) => flight.stages.flat().length;

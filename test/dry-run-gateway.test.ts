@@ -21,11 +21,12 @@ t.test("dry run renders all five flights of a declaration with both entry points
   const headings = run.stdout.split("\n").filter((line) => /^\d+\. /.test(line));
   t.same(
     headings.map((line) => line.split(" ")[1]),
-    ["metallb", "metallb-pool", "ingress-nginx", "envoy-gateway", "gateway"],
-    "flights in dependency order",
+    ["metallb", "envoy-gateway", "metallb-pool", "ingress-nginx", "gateway"],
+    "flights in dependency order, each as soon as what it needs",
   );
-  t.match(run.stdout, /4\. envoy-gateway \(release envoy-gateway in envoy-gateway-system, needs metallb-pool\)/);
-  t.match(run.stdout, /5\. gateway \(release gateway in envoy-gateway-system, needs envoy-gateway\)\n\s+stage 1: 1 resource\n\s+GatewayClass envoy-gateway\n\s+stage 2: 1 resource\n\s+Gateway envoy-gateway-system\/homelab/);
+  t.match(run.stdout, /2\. envoy-gateway \(release envoy-gateway in envoy-gateway-system\)\n/);
+  t.match(run.stdout, /4\. ingress-nginx \(release ingress-nginx in ingress-nginx, addresses from metallb-pool\)\n/);
+  t.match(run.stdout, /5\. gateway \(release gateway in envoy-gateway-system, needs envoy-gateway, addresses from metallb-pool\)\n\s+stage 1: 1 resource\n\s+GatewayClass envoy-gateway\n\s+stage 2: 1 resource\n\s+Gateway envoy-gateway-system\/homelab/);
   for (const name of ["envoy-gateway", "gateway"]) {
     const input = readFileSync(join(out, "flights", `${name}.input.json`), "utf8");
     const saved = readFileSync(join(out, "flights", `${name}.json`), "utf8");

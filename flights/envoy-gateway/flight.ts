@@ -50,8 +50,8 @@ function renderJson(input: EnvoyGatewayInput, release: Release): string[] {
 export const envoyGateway: Flight<EnvoyGatewayInput> = {
   name: "envoy-gateway",
   namespace: "envoy-gateway-system",
-  // The Envoy Services it creates for Gateways take their address from the MetalLB pools.
-  needs: ["metallb-pool"],
+  // Nothing it runs needs MetalLB: the Gateways it serves (the gateway flight) wait for the pool.
+  needs: [],
   parse,
   render,
   // Compact JSON, 2.1 MB (4.1 MB indented): the CRDs are for yoke and the API server, not for reading.

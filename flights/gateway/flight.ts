@@ -49,6 +49,8 @@ export const gateway: Flight<GatewayInput> = {
   name: "gateway",
   namespace: "envoy-gateway-system",
   needs: ["envoy-gateway"],
+  // The Envoy Service made for the Gateway takes its address from the MetalLB pool.
+  addressesFrom: ["metallb-pool"],
   parse,
   render,
 };

@@ -33,7 +33,9 @@ function render(input: IngressNginxInput, release: { namespace: string }): Stage
 export const ingressNginx: Flight<IngressNginxInput> = {
   name: "ingress-nginx",
   namespace: "ingress-nginx",
-  needs: ["metallb-pool"],
+  needs: [],
+  // Its controller starts beside MetalLB; only the wait for its Service's address needs the pool.
+  addressesFrom: ["metallb-pool"],
   notices: ["ingress-nginx was retired upstream in March 2026 and gets no security fixes any more; plan a move to a Gateway API controller"],
   parse,
   render,

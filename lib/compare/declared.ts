@@ -88,18 +88,13 @@ const order: readonly DeclaredOrder[] = [
   },
   {
     earlier: "IngressClass",
-    later: ["Job", "Deployment"],
+    later: ["Deployment"],
     reason: "hangar's ingress-nginx stages: setup objects first, then the certificate jobs and the controller; Helm runs the jobs as hooks and the class last",
   },
   {
     earlier: "ValidatingWebhookConfiguration",
-    later: ["Job", "Deployment"],
-    reason: "the admission-patch job injects the CA into the webhook configuration, so the configuration must exist before it runs; Helm applies webhook configurations last and patches them from a post-install hook",
-  },
-  {
-    earlier: "Job",
     later: ["Deployment"],
-    reason: "the admission-create job writes the certificate Secret that the controller mounts, so hangar waits for it to complete before the controller; Helm runs it as a pre-install hook",
+    reason: "the admission-patch job injects the CA into the webhook configuration, so the configuration must exist before it runs; Helm applies webhook configurations last and patches them from a post-install hook",
   },
 ];
 
@@ -117,18 +112,13 @@ const envoyGatewayOrder: readonly DeclaredOrder[] = [
   { earlier: "ConfigMap", later: ["Job"], reason: envoyGatewayHooks },
   { earlier: "Service", later: ["Job"], reason: envoyGatewayHooks },
   {
-    earlier: "Job",
-    later: ["Job"],
-    reason: "ingress-nginx's certificate Job and Envoy Gateway's certgen belong to independent flights (both need only metallb-pool) that hangar deploys side by side; Helm's hook order happens to put certgen first. Neither waits for the other",
-  },
-  {
     earlier: "CustomResourceDefinition",
     later: ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "MutatingWebhookConfiguration", "Job"],
     reason: `hangar applies the Gateway API and Envoy Gateway CRDs in the flight's first stage and waits for them to be Established; ${envoyGatewayHooks.split(";")[0]}`,
   },
   ...["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"].map((earlier) => ({
     earlier,
-    later: ["ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Service", "IngressClass", "ValidatingWebhookConfiguration", "Job", "Deployment", "MutatingWebhookConfiguration"],
+    later: ["ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Service", "Job", "Deployment", "MutatingWebhookConfiguration"],
     reason: "hangar applies the Gateway API's safe-upgrades policy in the first stage, right after the CRDs it guards; Helm's kind order does not know the kind and applies it last",
   })),
 ];
@@ -136,9 +126,13 @@ const envoyGatewayOrder: readonly DeclaredOrder[] = [
 const envoyGatewayRelease =
   "helmfile installs Envoy Gateway as release eg, the name its own install.yaml is rendered with (object names eg-gateway-helm-*, selector label app.kubernetes.io/instance: eg), so hangar's envoy-gateway flight renders the same objects; the two are the same release under different names";
 
+const addressesOnly =
+  "hangar starts it beside MetalLB and holds only its wait for an address until the pool is deployed (addressesFrom: metallb-pool), so its controller and certificates are ready by the time the pool is; helmfile orders whole releases, so its release needs metallb-pool";
+
 const needs: readonly DeclaredNeeds[] = [
-  { release: "envoy-gateway", reason: envoyGatewayRelease },
-  { release: "eg", reason: envoyGatewayRelease },
+  { release: "envoy-gateway", reason: `${envoyGatewayRelease}. hangar's envoy-gateway needs nothing: nothing it runs needs MetalLB, and the gateway flight's Gateway waits for the pool` },
+  { release: "eg", reason: `${envoyGatewayRelease}. eg needs metallb-pool, which hangar's gateway flight waits for instead` },
+  { release: "ingress-nginx", reason: addressesOnly },
   { release: "gateway", reason: `the gateway flight needs envoy-gateway, helmfile's gateway release needs eg: the same dependency (${envoyGatewayRelease.split(",")[0]})` },
   {
     release: "metallb-namespace",

@@ -23,10 +23,37 @@ const preStageKinds = new Set(["Namespace", "CustomResourceDefinition"]);
 
 export interface Placed {
   ref: ObjectRef;
-  /** Compared lexicographically: smaller goes first, equal means "at the same time". */
+  /**
+   * Where the object stands in the report: compared lexicographically, smaller first. Within one
+   * flight or release equal means "at the same time"; across them only `follows` orders.
+   */
   position: number[];
   /** Where the object is applied, for the report: `metallb stage 1`, `ingress-nginx pre-install hooks`. */
   step: string;
+  /** The flight or release that applies it. */
+  unit: string;
+  /** Flights or releases that are done before this one starts, directly or through others. */
+  follows: readonly string[];
+}
+
+/** Every name a unit waits for before it starts: its needs and theirs. */
+function followed(units: readonly { name: string; needs: readonly string[] }[]): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  const of = (name: string, seen: Set<string>): string[] => {
+    const known = result.get(name);
+    if (known) return known;
+    const needs = units.find((unit) => unit.name === name)?.needs ?? [];
+    const all = [...new Set(needs.flatMap((need) => (seen.has(need) ? [] : [need, ...of(need, new Set([...seen, need]))])))];
+    result.set(name, all);
+    return all;
+  };
+  for (const unit of units) of(unit.name, new Set([unit.name]));
+  return result;
+}
+
+/** Is `a` applied strictly before `b`? Flights or releases started side by side are not ordered. */
+export function precedes(a: Placed, b: Placed): boolean {
+  return a.unit === b.unit ? comparePositions(a.position, b.position) < 0 : b.follows.includes(a.unit);
 }
 
 export interface HangarFlight {
@@ -41,7 +68,9 @@ export interface UpstreamRelease {
   objects: readonly Resource[];
 }
 
+/** Flights start once their needs are deployed (a flight's `addressesFrom` holds only its address waits). */
 export function hangarOrder(flights: readonly HangarFlight[]): Placed[] {
+  const follows = followed(flights);
   return waves(flights).flatMap((wave, waveIndex) =>
     wave.flatMap((flight) =>
       flight.stages.flatMap((stage, stageIndex) =>
@@ -51,6 +80,8 @@ export function hangarOrder(flights: readonly HangarFlight[]): Placed[] {
             ref: refOf(object),
             position: [waveIndex, stageIndex, pre ? 0 : 1],
             step: `${flight.name} stage ${stageIndex + 1}${pre ? " (pre-stage)" : ""}`,
+            unit: flight.name,
+            follows: follows.get(flight.name) ?? [],
           };
         }),
       ),
@@ -88,7 +119,9 @@ function renderedNeeds(releases: readonly UpstreamRelease[], all: readonly { nam
 
 /** `all`: every release of helmfile.yaml, so needs through releases not rendered still count. */
 export function upstreamOrder(releases: readonly UpstreamRelease[], all: readonly { name: string; needs: readonly string[] }[] = releases): Placed[] {
-  return waves(renderedNeeds(releases, all)).flatMap((wave, waveIndex) =>
+  const rendered = renderedNeeds(releases, all);
+  const follows = followed(rendered);
+  return waves(rendered).flatMap((wave, waveIndex) =>
     wave.flatMap((release) =>
       release.objects.map((object) => {
         const { phase, weight, label } = hookPhase(object);
@@ -96,6 +129,8 @@ export function upstreamOrder(releases: readonly UpstreamRelease[], all: readonl
           ref: refOf(object),
           position: [waveIndex, phase, weight, kindRank(object.kind)],
           step: `${release.name}${label}`,
+          unit: release.name,
+          follows: follows.get(release.name) ?? [],
         };
       }),
     ),
@@ -128,7 +163,7 @@ export function orderDifferences(hangar: readonly Placed[], upstream: readonly P
   const groups = new Map<string, OrderDifference>();
   for (const a of both) {
     for (const b of both) {
-      if (comparePositions(a.ours.position, b.ours.position) >= 0 || comparePositions(a.theirs.position, b.theirs.position) <= 0) continue;
+      if (!precedes(a.ours, b.ours) || !precedes(b.theirs, a.theirs)) continue;
       const key = `${a.ours.ref.kind} ${b.ours.ref.kind}`;
       const group = groups.get(key) ?? { type: "order", earlier: a.ours.ref.kind, later: b.ours.ref.kind, pairs: [] };
       group.pairs.push([a.ours.ref, b.ours.ref]);

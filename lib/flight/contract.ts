@@ -34,6 +34,11 @@ export interface Flight<Input> {
   namespace: string;
   /** Flights that must be deployed and ready before this one. */
   needs: readonly string[];
+  /**
+   * Flights that give this one's LoadBalancer Services and Gateways their addresses (the pool):
+   * it deploys beside them, and only its wait for those addresses holds until they are deployed.
+   */
+  addressesFrom?: readonly string[];
   /** Validates raw JSON input and fills defaults; throws InputError on bad input. */
   parse(raw: unknown): Input;
   render(input: Input, release: Release): Stages;

@@ -1,16 +1,25 @@
-// Deploy order from the flights' `needs`: a stable topological sort, grouped into waves of
-// flights that can go concurrently.
+// Deploy order from the flights' `needs` (and `addressesFrom`): a stable topological sort, grouped
+// into waves of flights that can go concurrently.
 
 export interface Node {
   name: string;
   needs: readonly string[];
+  addressesFrom?: readonly string[];
 }
 
-/** Waves: every flight's needs are in earlier waves. Throws on a missing flight or a cycle. */
-export function waves<T extends Node>(items: readonly T[]): T[][] {
+/** What a flight waits for before it starts: its needs. */
+const startsAfter = (item: Node): readonly string[] => item.needs;
+/** What a flight is done after: its needs and the flights its addresses come from. */
+export const endsAfter = (item: Node): readonly string[] => [...item.needs, ...(item.addressesFrom ?? [])];
+
+/**
+ * Waves: every flight's dependencies (by default its needs) are in earlier waves. Throws on a
+ * missing flight or a cycle.
+ */
+export function waves<T extends Node>(items: readonly T[], dependencies: (item: T) => readonly string[] = startsAfter): T[][] {
   const names = new Set(items.map((item) => item.name));
   for (const item of items) {
-    for (const need of item.needs) {
+    for (const need of endsAfter(item)) {
       if (!names.has(need)) throw new Error(`flight ${item.name} needs ${need}, which is not part of this deploy`);
     }
   }
@@ -18,7 +27,7 @@ export function waves<T extends Node>(items: readonly T[]): T[][] {
   const result: T[][] = [];
   let left = [...items];
   while (left.length > 0) {
-    const wave = left.filter((item) => item.needs.every((need) => done.has(need)));
+    const wave = left.filter((item) => dependencies(item).every((need) => done.has(need)));
     if (wave.length === 0) throw new Error(`flights ${left.map((item) => item.name).join(", ")} need each other in a cycle`);
     wave.forEach((item) => done.add(item.name));
     left = left.filter((item) => !wave.includes(item));
@@ -27,6 +36,7 @@ export function waves<T extends Node>(items: readonly T[]): T[][] {
   return result;
 }
 
+/** Every flight after all it depends on, addresses included: the order of plans and summaries. */
 export function order<T extends Node>(items: readonly T[]): T[] {
-  return waves(items).flat();
+  return waves(items, endsAfter).flat();
 }

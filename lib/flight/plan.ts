@@ -17,6 +17,8 @@ export interface FlightPlan {
   release: string;
   namespace: string;
   needs: string[];
+  /** Flights whose deploy gives this one's addresses: see Flight.addressesFrom. */
+  addressesFrom: string[];
   input: unknown;
 }
 
@@ -29,7 +31,7 @@ export function planFlights(homelab: Homelab, registry: readonly RegisteredFligh
   const declared = registry.flatMap(({ flight, inputFrom }) => {
     const input = inputFrom(homelab);
     if (input === undefined) return [];
-    return [{ name: flight.name, release: flight.name, namespace: flight.namespace, needs: [...flight.needs], input }];
+    return [{ name: flight.name, release: flight.name, namespace: flight.namespace, needs: [...flight.needs], addressesFrom: [...(flight.addressesFrom ?? [])], input }];
   });
   return order(declared);
 }

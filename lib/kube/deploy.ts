@@ -4,6 +4,7 @@
 import { setMaxListeners } from "node:events";
 import type { Resource, Stages } from "../flight/contract.ts";
 import type { PlannedFlight } from "../flight/plan.ts";
+import { endsAfter } from "../flight/graph.ts";
 import type { KubeClient, Json, RequestInit } from "./client.ts";
 import { Discovery, objectPath, type ResourceInfo } from "./discovery.ts";
 import { crdScopes, identify, namespaceAnnotation, releaseAnnotation, splitPreStages, withReleaseMetadata, type Release } from "./prepare.ts";
@@ -124,17 +125,23 @@ export async function pendingPrunes(client: KubeClient, flights: PlannedFlight[]
 }
 
 export async function deployFlights(client: KubeClient, flights: PlannedFlight[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
+  // Checked before anything starts: a missing flight found later would leave the others running.
+  for (const flight of flights) {
+    const missing = endsAfter(flight).find((need) => !flights.some((candidate) => candidate.name === need));
+    if (missing) throw new DeployError(`flight ${flight.name} needs ${missing}, which is not part of this deploy`);
+  }
   const [context, done] = shared(client, flights, options);
   const running = new Map<string, Promise<FlightSummary>>();
+  const started = (names: readonly string[]): Promise<FlightSummary[]> => Promise.all(names.map((need) => start(flights.find((candidate) => candidate.name === need)!)));
   const start = (flight: PlannedFlight): Promise<FlightSummary> => {
     let found = running.get(flight.name);
     if (!found) {
-      const needs = flight.needs.map((need) => {
-        const needed = flights.find((candidate) => candidate.name === need);
-        if (!needed) throw new DeployError(`flight ${flight.name} needs ${need}, which is not part of this deploy`);
-        return start(needed);
-      });
-      found = Promise.all(needs).then(() => new FlightDeploy(client, context, flight, options, report).run());
+      const needs = started(flight.needs);
+      // Started beside the flights that give it addresses; only its address waits hold for them.
+      const addresses = { from: flight.addressesFrom, deployed: started(flight.addressesFrom) };
+      // Its own failure is the one to report, should it fail first.
+      addresses.deployed.catch(() => undefined);
+      found = needs.then(() => new FlightDeploy(client, context, flight, options, report, addresses).run());
       running.set(flight.name, found);
     }
     return found;
@@ -174,7 +181,7 @@ export async function retireReleases(client: KubeClient, releases: { name: strin
   try {
     // One at a time, in the order given: dependents before what they depend on.
     for (const release of releases) {
-      const summary = await new FlightDeploy(client, context, { ...release, needs: [], input: undefined, stages: [] }, options, report).retire();
+      const summary = await new FlightDeploy(client, context, { ...release, needs: [], addressesFrom: [], input: undefined, stages: [] }, options, report).retire();
       if (summary) summaries.push(summary);
     }
     return summaries;
@@ -200,6 +207,12 @@ interface Prepared {
   id: string;
 }
 
+/** A LoadBalancer Service or a Gateway: ready once it holds its address. */
+function holdsAddress(entry: Prepared): boolean {
+  const { kind, spec } = entry.resource as Resource & { spec?: Json };
+  return kind === "Gateway" || (kind === "Service" && spec?.type === "LoadBalancer");
+}
+
 class FlightDeploy {
   private readonly release: Release;
   private readonly counts = Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
@@ -214,6 +227,8 @@ class FlightDeploy {
     private readonly flight: PlannedFlight,
     private readonly options: DeployOptions,
     private readonly report: Report,
+    /** The flights that give this one's addresses, and when they are deployed. */
+    private readonly addresses: { from: readonly string[]; deployed: Promise<unknown> } = { from: [], deployed: Promise.resolve() },
   ) {
     this.release = { name: flight.release, namespace: flight.namespace };
     this.writes = !options.dryRun && !options.diff;
@@ -249,12 +264,21 @@ class FlightDeploy {
     const stages = await this.prepare(this.flight.stages);
     const previous = activeRevision(await listRevisions(this.client, this.release, this.shared.stop));
     for (const resource of previous?.stages.flat() ?? []) this.previouslyApplied.set(identify(resource), resource);
+    // Nothing in a flight waits for its own addresses: they are waited for last.
+    const addressWaits: Prepared[] = [];
     for (const [index, stage] of stages.entries()) {
       this.report({ type: "stage", flight: this.flight.name, stage: index + 1, stages: stages.length, resources: stage.length });
       const settled = await this.applyStage(stage);
-      if (this.writes) await this.waitForStage(stage.filter((entry) => !settled.has(entry.id)));
+      const waits = stage.filter((entry) => !settled.has(entry.id));
+      addressWaits.push(...waits.filter(holdsAddress));
+      if (this.writes) await this.waitForStage(waits.filter((entry) => !holdsAddress(entry)));
     }
     if (this.writes) await this.waitForWebhooks(stages.flat());
+    if (this.writes && addressWaits.length > 0) {
+      if (this.addresses.from.length > 0) this.report({ type: "waiting", flight: this.flight.name, what: `${this.addresses.from.join(", ")}, which gives ${addressWaits.map((entry) => entry.id).join(", ")} an address` });
+      await this.addresses.deployed;
+      await this.waitForStage(addressWaits);
+    }
     const applied: Stages = stages.map((stage) => stage.map((entry) => entry.resource));
     const changed = !previous || !sameJson(previous.stages, applied);
     if (this.writes && changed) {
@@ -594,9 +618,8 @@ class FlightDeploy {
 
   /** Where the entry points' addresses are held; deploy never connects to them (hangar doctor does, from the LAN). */
   private async reportAddress(resources: Prepared[]): Promise<void> {
-    for (const entry of resources) {
-      const { kind, metadata, spec } = entry.resource as Resource & { spec?: Json };
-      if (kind !== "Gateway" && (kind !== "Service" || spec?.type !== "LoadBalancer")) continue;
+    for (const entry of resources.filter(holdsAddress)) {
+      const { kind, metadata } = entry.resource;
       const live = await this.client.getOrUndefined(this.path(entry), this.shared.stop);
       const address = kind === "Gateway" ? live?.status?.addresses?.[0]?.value : live?.status?.loadBalancer?.ingress?.[0]?.ip;
       if (address) this.report({ type: "address", flight: this.flight.name, address, holder: `${kind} ${metadata.namespace}/${metadata.name}` });

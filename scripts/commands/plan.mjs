@@ -35,7 +35,8 @@ function printPlan(homelab, rendered, config) {
   print(paint.bold(`hangar plan for ${homelab.cluster.name} (${config})`));
   rendered.forEach(({ plan, stdout }, index) => {
     const needs = plan.needs.length > 0 ? `, needs ${plan.needs.join(", ")}` : "";
-    print(`\n${index + 1}. ${paint.cyan(plan.name)} (release ${plan.release} in ${plan.namespace}${needs})`);
+    const addresses = plan.addressesFrom.length > 0 ? `, addresses from ${plan.addressesFrom.join(", ")}` : "";
+    print(`\n${index + 1}. ${paint.cyan(plan.name)} (release ${plan.release} in ${plan.namespace}${needs}${addresses})`);
     JSON.parse(stdout).forEach((stage, stageIndex) => {
       print(`   stage ${stageIndex + 1}: ${stage.length} resource${stage.length === 1 ? "" : "s"}`);
       for (const resource of stage) {

@@ -6,7 +6,7 @@ import type { PlannedFlight } from "../../lib/flight/plan.ts";
 /** A flight named after its namespace (and released there), the namespace first. */
 export function namespacedFlight(namespace: string, stages: Stages): PlannedFlight {
   const [first = [], ...rest] = stages;
-  return { name: namespace, release: namespace, namespace, needs: [], input: undefined, stages: [[{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }, ...first], ...rest] };
+  return { name: namespace, release: namespace, namespace, needs: [], addressesFrom: [], input: undefined, stages: [[{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }, ...first], ...rest] };
 }
 
 /** A ValidatingWebhookConfiguration whose one webhook a Service serves: it validates a kind nobody creates and ignores failures. */export function serviceWebhook(name: string, service: { name: string; namespace: string }): Resource {
