@@ -40,7 +40,8 @@ t.test("interrupted while a stage's writes are in flight, the summary names ever
   t.ok(first);
   const stdout = run.stdout();
   t.match(stdout, /summary of the stopped run .*\n(.*\n)*  what the server confirmed before the run stopped:\n/);
-  const listed = [...stdout.matchAll(/^ {4}metallb: (created|unanswered) (\S+)$/gm)];
+  // MetalLB's and, started beside it, ingress-nginx's.
+  const listed = [...stdout.matchAll(/^ {4}(?:metallb|ingress-nginx): (created|unanswered) (\S+)$/gm)];
   const created = listed.filter(([, outcome]) => outcome === "created").map(([, , id]) => id!).sort();
   const unanswered = listed.filter(([, outcome]) => outcome === "unanswered").map(([, , id]) => id!);
   const present = await existing();
