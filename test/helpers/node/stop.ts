@@ -52,9 +52,16 @@ export function processesMentioning(dir: string): number[] {
 export function stopNode(dir: string): void {
   const state = readState(dir);
   if (state?.cgroup) {
-    killTree(state.cgroup);
-    const left = removeGroups(state.cgroup);
-    if (left.length > 0) throw new Error(`cgroups of the node could not be removed:\n${left.join("\n")}`);
+    // A process spawned just before the stop joins the group on its own (processes.ts), possibly
+    // after the kill found the group empty: kill and remove again until the groups are gone.
+    const started = Date.now();
+    for (;;) {
+      killTree(state.cgroup);
+      const left = removeGroups(state.cgroup);
+      if (left.length === 0) break;
+      if (Date.now() - started > 10_000) throw new Error(`cgroups of the node could not be removed:\n${left.join("\n")}`);
+      pause(50);
+    }
   }
   for (const name of [...(state?.namespaces ?? [])].reverse()) removeNamespace(name);
   for (const mount of mountsUnder(dir)) execFileSync("umount", ["--lazy", mount]);
