@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark (not a test): hangar against the real helmfile v1.8.0 and helm v4.3.2 (npm run tools
 // builds them) for the example homelab, the charts of helmfile.yaml taken from a local folder
-// (--charts, default ../shared/upstream/charts: no chart repository is reachable here).
+// (--charts, default the test suite's reference charts: no chart repository is reachable here).
 // 1. Rendering: `hangar render` beside `helmfile template` and `helm template` of each release
 //    with the values helmfile gives it (helmfile write-values), each a median of process runs.
 // 2. Deploying, each on a fresh real kube-apiserver with played controllers and webhooks:
@@ -15,13 +15,13 @@ import { root } from "./flights.mjs";
 import { commandLine } from "./cli.mjs";
 
 const options = await commandLine("bench-helm");
-const charts = options.charts ?? join(root, "..", "shared", "upstream", "charts");
+// TypeScript test helpers: loaded after the command line is checked (they need tsx).
+const { helmTools, upstreamCharts } = await import("../test/helpers/helm-tools.ts");
+const charts = options.charts ?? upstreamCharts;
 if (!existsSync(charts)) {
   console.error(`bench-helm: --charts ${charts}: no such folder (the charts helmfile.yaml pins, laid out <dir>/<chart>/)`);
   process.exit(2);
 }
-// TypeScript test helpers: loaded after the command line is checked (they need tsx).
-const { helmTools } = await import("../test/helpers/helm-tools.ts");
 const { playedCluster } = await import("../test/helpers/played-cluster.ts");
 const { exampleText, examplePath } = await import("../test/helpers/example.ts");
 const { parseHelmfile, installedReleases } = await import("../lib/compare/helmfile.ts");

@@ -11,6 +11,7 @@ import { KubeClient, type Json } from "../lib/kube/client.ts";
 import { ApiRequestError } from "../lib/kube/retry.ts";
 import { fakeCluster, fastRetry } from "./helpers/cluster.ts";
 import { startRealApiServer } from "./helpers/real-apiserver.ts";
+import { testCrd } from "./helpers/test-flights.ts";
 
 type Step = [name: string, run: (client: KubeClient) => Promise<unknown>];
 
@@ -27,17 +28,7 @@ async function answer(run: () => Promise<Json>): Promise<Json> {
 }
 
 const configMap = (data: Record<string, string>) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "probe", namespace: "conformance" }, data });
-const crd = JSON.stringify({
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "widgets.conformance.hangar.dev" },
-  spec: {
-    group: "conformance.hangar.dev",
-    names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
-    scope: "Namespaced",
-    versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { size: { type: "integer" } } } } } } }],
-  },
-});
+const crd = JSON.stringify(testCrd("conformance.hangar.dev", "Widget", { type: "object", properties: { spec: { type: "object", properties: { size: { type: "integer" } } } } }));
 const managers = (object: Json) => (object.metadata.managedFields ?? []).map((f: Json) => `${f.manager}/${f.operation}`).sort();
 
 const steps: Step[] = [

@@ -2,7 +2,7 @@
 // pool) start beside it: only their wait for an address holds until that flight is deployed.
 import t from "tap";
 import { deploy, examplePlan, fakeCluster } from "./helpers/cluster.ts";
-import { namespacedFlight } from "./helpers/test-flights.ts";
+import { namespacedFlight, testCrd } from "./helpers/test-flights.ts";
 import { defaultDeployOptions, deployFlights, type DeployEvent } from "../lib/kube/deploy.ts";
 import type { KubeClient } from "../lib/kube/client.ts";
 import type { PlannedFlight } from "../lib/flight/plan.ts";
@@ -13,21 +13,7 @@ const applied = (namespace: string) => (request: RecordedRequest) => request.met
 const revisionWritten = (namespace: string) => (request: RecordedRequest) => applied(namespace)(request) && request.path.includes("/secrets/yoke.");
 
 /** Stands in for the pool: a flight whose CRD the test can hold back from being Established. */
-const provider: PlannedFlight = namespacedFlight("provider", [
-  [
-    {
-      apiVersion: "apiextensions.k8s.io/v1",
-      kind: "CustomResourceDefinition",
-      metadata: { name: "things.provider.hangar.dev" },
-      spec: {
-        group: "provider.hangar.dev",
-        names: { kind: "Thing", plural: "things", singular: "thing", listKind: "ThingList" },
-        scope: "Namespaced",
-        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object" } } }],
-      },
-    },
-  ],
-]);
+const provider: PlannedFlight = namespacedFlight("provider", [[testCrd("provider.hangar.dev", "Thing")]]);
 
 /** ingress-nginx of the example, taking its address from the stand-in. */
 const ingressFromProvider = (): PlannedFlight => ({ ...examplePlan().find((flight) => flight.name === "ingress-nginx")!, needs: [], addressesFrom: ["provider"] });

@@ -222,7 +222,7 @@ export const commands: readonly CommandSpec[] = [
     name: "bench-helm",
     script: "bench-helm",
     summary: "hangar render and deploy beside the real helm template, helmfile template and helmfile sync (run with node --import tsx)",
-    options: [{ name: "charts", kind: "text", placeholder: "dir", description: "the charts helmfile.yaml pins, laid out dir/<chart>/ (default: ../shared/upstream/charts)" }],
+    options: [{ name: "charts", kind: "text", placeholder: "dir", description: "the charts helmfile.yaml pins, laid out dir/<chart>/ (default: the test suite's reference charts)" }],
     examples: ["", "--charts vendor/charts"],
     hidden: true,
   },

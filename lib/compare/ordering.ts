@@ -36,18 +36,10 @@ export interface Placed {
   follows: readonly string[];
 }
 
-/** Every name a unit waits for before it starts: its needs and theirs. */
-function followed(units: readonly { name: string; needs: readonly string[] }[]): Map<string, string[]> {
+/** Every name a unit waits for before it starts, its needs and theirs; `ordered`: waves, flattened. */
+function followed(ordered: readonly { name: string; needs: readonly string[] }[]): Map<string, string[]> {
   const result = new Map<string, string[]>();
-  const of = (name: string, seen: Set<string>): string[] => {
-    const known = result.get(name);
-    if (known) return known;
-    const needs = units.find((unit) => unit.name === name)?.needs ?? [];
-    const all = [...new Set(needs.flatMap((need) => (seen.has(need) ? [] : [need, ...of(need, new Set([...seen, need]))])))];
-    result.set(name, all);
-    return all;
-  };
-  for (const unit of units) of(unit.name, new Set([unit.name]));
+  for (const unit of ordered) result.set(unit.name, [...new Set(unit.needs.flatMap((need) => [need, ...(result.get(need) ?? [])]))]);
   return result;
 }
 
@@ -70,8 +62,9 @@ export interface UpstreamRelease {
 
 /** Flights start once their needs are deployed (a flight's `addressesFrom` holds only its address waits). */
 export function hangarOrder(flights: readonly HangarFlight[]): Placed[] {
-  const follows = followed(flights);
-  return waves(flights).flatMap((wave, waveIndex) =>
+  const ordered = waves(flights);
+  const follows = followed(ordered.flat());
+  return ordered.flatMap((wave, waveIndex) =>
     wave.flatMap((flight) =>
       flight.stages.flatMap((stage, stageIndex) =>
         stage.map((object) => {
@@ -119,9 +112,9 @@ function renderedNeeds(releases: readonly UpstreamRelease[], all: readonly { nam
 
 /** `all`: every release of helmfile.yaml, so needs through releases not rendered still count. */
 export function upstreamOrder(releases: readonly UpstreamRelease[], all: readonly { name: string; needs: readonly string[] }[] = releases): Placed[] {
-  const rendered = renderedNeeds(releases, all);
-  const follows = followed(rendered);
-  return waves(rendered).flatMap((wave, waveIndex) =>
+  const ordered = waves(renderedNeeds(releases, all));
+  const follows = followed(ordered.flat());
+  return ordered.flatMap((wave, waveIndex) =>
     wave.flatMap((release) =>
       release.objects.map((object) => {
         const { phase, weight, label } = hookPhase(object);

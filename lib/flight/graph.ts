@@ -10,19 +10,25 @@ export interface Node {
 /** What a flight waits for before it starts: its needs. */
 const startsAfter = (item: Node): readonly string[] => item.needs;
 /** What a flight is done after: its needs and the flights its addresses come from. */
-export const endsAfter = (item: Node): readonly string[] => [...item.needs, ...(item.addressesFrom ?? [])];
+const endsAfter = (item: Node): readonly string[] => [...item.needs, ...(item.addressesFrom ?? [])];
+
+/** Why the flights cannot go together: one needs a flight that is not among them; undefined when none does. */
+export function missingNeed(items: readonly Node[]): string | undefined {
+  const names = new Set(items.map((item) => item.name));
+  for (const item of items) {
+    const missing = endsAfter(item).find((need) => !names.has(need));
+    if (missing) return `flight ${item.name} needs ${missing}, which is not part of this deploy`;
+  }
+  return undefined;
+}
 
 /**
  * Waves: every flight's dependencies (by default its needs) are in earlier waves. Throws on a
  * missing flight or a cycle.
  */
 export function waves<T extends Node>(items: readonly T[], dependencies: (item: T) => readonly string[] = startsAfter): T[][] {
-  const names = new Set(items.map((item) => item.name));
-  for (const item of items) {
-    for (const need of endsAfter(item)) {
-      if (!names.has(need)) throw new Error(`flight ${item.name} needs ${need}, which is not part of this deploy`);
-    }
-  }
+  const missing = missingNeed(items);
+  if (missing) throw new Error(missing);
   const done = new Set<string>();
   const result: T[][] = [];
   let left = [...items];

@@ -4,7 +4,7 @@
 import { setMaxListeners } from "node:events";
 import type { Resource, Stages } from "../flight/contract.ts";
 import type { PlannedFlight } from "../flight/plan.ts";
-import { endsAfter } from "../flight/graph.ts";
+import { missingNeed } from "../flight/graph.ts";
 import type { KubeClient, Json, RequestInit } from "./client.ts";
 import { Discovery, objectPath, type ResourceInfo } from "./discovery.ts";
 import { crdScopes, identify, namespaceAnnotation, releaseAnnotation, splitPreStages, withReleaseMetadata, type Release } from "./prepare.ts";
@@ -126,10 +126,8 @@ export async function pendingPrunes(client: KubeClient, flights: PlannedFlight[]
 
 export async function deployFlights(client: KubeClient, flights: PlannedFlight[], options: DeployOptions, report: Report): Promise<FlightSummary[]> {
   // Checked before anything starts: a missing flight found later would leave the others running.
-  for (const flight of flights) {
-    const missing = endsAfter(flight).find((need) => !flights.some((candidate) => candidate.name === need));
-    if (missing) throw new DeployError(`flight ${flight.name} needs ${missing}, which is not part of this deploy`);
-  }
+  const missing = missingNeed(flights);
+  if (missing) throw new DeployError(missing);
   const [context, done] = shared(client, flights, options);
   const running = new Map<string, Promise<FlightSummary>>();
   const started = (names: readonly string[]): Promise<FlightSummary[]> => Promise.all(names.map((need) => start(flights.find((candidate) => candidate.name === need)!)));
@@ -138,10 +136,10 @@ export async function deployFlights(client: KubeClient, flights: PlannedFlight[]
     if (!found) {
       const needs = started(flight.needs);
       // Started beside the flights that give it addresses; only its address waits hold for them.
-      const addresses = { from: flight.addressesFrom, deployed: started(flight.addressesFrom) };
+      const addressesDeployed = started(flight.addressesFrom);
       // Its own failure is the one to report, should it fail first.
-      addresses.deployed.catch(() => undefined);
-      found = needs.then(() => new FlightDeploy(client, context, flight, options, report, addresses).run());
+      addressesDeployed.catch(() => undefined);
+      found = needs.then(() => new FlightDeploy(client, context, flight, options, report, addressesDeployed).run());
       running.set(flight.name, found);
     }
     return found;
@@ -227,8 +225,8 @@ class FlightDeploy {
     private readonly flight: PlannedFlight,
     private readonly options: DeployOptions,
     private readonly report: Report,
-    /** The flights that give this one's addresses, and when they are deployed. */
-    private readonly addresses: { from: readonly string[]; deployed: Promise<unknown> } = { from: [], deployed: Promise.resolve() },
+    /** Settles once the flights that give this one's addresses (its addressesFrom) are deployed. */
+    private readonly addressesDeployed: Promise<unknown> = Promise.resolve(),
   ) {
     this.release = { name: flight.release, namespace: flight.namespace };
     this.writes = !options.dryRun && !options.diff;
@@ -275,8 +273,9 @@ class FlightDeploy {
     }
     if (this.writes) await this.waitForWebhooks(stages.flat());
     if (this.writes && addressWaits.length > 0) {
-      if (this.addresses.from.length > 0) this.report({ type: "waiting", flight: this.flight.name, what: `${this.addresses.from.join(", ")}, which gives ${addressWaits.map((entry) => entry.id).join(", ")} an address` });
-      await this.addresses.deployed;
+      const from = this.flight.addressesFrom;
+      if (from.length > 0) this.report({ type: "waiting", flight: this.flight.name, what: `${from.join(", ")}, which gives ${addressWaits.map((entry) => entry.id).join(", ")} an address` });
+      await this.addressesDeployed;
       await this.waitForStage(addressWaits);
     }
     const applied: Stages = stages.map((stage) => stage.map((entry) => entry.resource));

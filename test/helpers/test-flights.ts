@@ -9,6 +9,22 @@ export function namespacedFlight(namespace: string, stages: Stages): PlannedFlig
   return { name: namespace, release: namespace, namespace, needs: [], addressesFrom: [], input: undefined, stages: [[{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }, ...first], ...rest] };
 }
 
+/** A namespaced CRD serving one version, v1, with the given schema. */
+export function testCrd(group: string, kind: string, schema: Record<string, unknown> = { type: "object" }): Resource {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      scope: "Namespaced",
+      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: schema } }],
+    },
+  };
+}
+
 /** A ValidatingWebhookConfiguration whose one webhook a Service serves: it validates a kind nobody creates and ignores failures. */export function serviceWebhook(name: string, service: { name: string; namespace: string }): Resource {
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
