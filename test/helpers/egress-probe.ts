@@ -25,7 +25,13 @@ try {
       namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "probe" } },
     }],
   });
-  await apply("/api/v1/namespaces/probe/configmaps/x", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "probe" } });
+  // The server takes up a new webhook configuration asynchronously (an informer): until it has,
+  // creates are admitted without a call. Create until one is refused, for at most 30 s.
+  const deadline = Date.now() + 30_000;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    await apply(`/api/v1/namespaces/probe/configmaps/x${attempt}`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `x${attempt}`, namespace: "probe" } });
+    await new Promise((resolve) => setTimeout(resolve, Math.min(10 * 2 ** attempt, 500)));
+  }
   console.log("accepted");
 } catch (error) {
   console.log((error as Error).message);
