@@ -70,3 +70,31 @@ t.test("--wait-for-lock waits, saying for whom, then deploys once the holder is 
   t.match(second.stdout(), /metallb\s+26 unchanged/, "the second found the first's work done");
   t.same(await revisionCounts(), ["metallb 2", "metallb-pool 1", "ingress-nginx 1"], "one new revision, the first deploy's");
 });
+
+t.test("adopt while a deploy holds the lock stops, naming the holder, before it plans; adopt --plan takes no lock", async (t) => {
+  await cluster.stopControllers();
+  const dir = t.testdir();
+  const config = join(dir, "homelab.yaml");
+  writeFileSync(config, edits(["logLevel: info", "logLevel: warn"]));
+  const mark = cluster.server.auditMark();
+  const first = deploy(config);
+  await watchingDeployments(mark);
+  const held = (await lease()).spec.holderIdentity;
+
+  const beforeAdopt = cluster.server.audit().length;
+  const adopt = runScript("adopt", ["--kubeconfig", cluster.server.kubeconfig, "--config", config, "--yes"]);
+  t.equal(await adopt.exited, 1, adopt.stdout());
+  t.match(adopt.stderr(), new RegExp(`another deploy holds the deploy lock \\(Lease kube-system/hangar-deploy\\): \\S+@\\S+ pid ${first.child.pid} since .*--wait-for-lock.*--break-lock`));
+  t.equal(adopt.stdout(), "", "no plan printed: it stopped before planning");
+
+  const plan = runScript("adopt", ["--kubeconfig", cluster.server.kubeconfig, "--config", config, "--plan"]);
+  t.equal(await plan.exited, 0, plan.stderr());
+  t.match(plan.stdout(), /^nothing to take over: hangar already owns all \d+ objects$/m, "it planned while the lock was held");
+  t.equal((await lease()).spec.holderIdentity, held, "the deploy still holds the lock");
+  // The deploy waits for its rollouts meanwhile: its only writes are the renewals of its lease.
+  const writes = cluster.server.audit().slice(beforeAdopt).filter((e) => ["create", "update", "patch", "delete"].includes(e.verb) && e.objectRef?.resource !== "leases" && !e.requestURI.includes("dryRun"));
+  t.same(writes.map((e) => `${e.verb} ${e.requestURI}`), [], "neither adopt wrote anything");
+
+  await cluster.startControllers();
+  t.equal(await first.exited, 0, first.stderr());
+});

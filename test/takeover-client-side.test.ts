@@ -18,7 +18,7 @@ import { examplePlan } from "./helpers/cluster.ts";
 import { examplePath, exampleText } from "./helpers/example.ts";
 import { helmTools, upstreamCharts } from "./helpers/helm-tools.ts";
 import { playedCluster } from "./helpers/played-cluster.ts";
-import { hangar, helmMarks, observe } from "./helpers/takeover-real.ts";
+import { hangar, helmMarks, lockWritesOnly, observe } from "./helpers/takeover-real.ts";
 import { realTool } from "./helpers/tools.ts";
 
 t.setTimeout(600_000);
@@ -96,7 +96,7 @@ t.test("a client-side Helm install with Terraform's manifests, taken over by han
   t.equal(refused.code, 2);
   t.match(refused.stdout, /pods restarted: none/);
   t.match(refused.stderr.trim(), /^Not confirmed: no terminal to ask on \(stdin is not a TTY\); re-run with --yes to confirm \(or --plan to only print the plan\); nothing changed\.$/);
-  t.same(writes(), [], "nothing written before confirmation");
+  t.same(lockWritesOnly(writes()), { others: [], lock: ["create kube-system/hangar-deploy", "patch kube-system/hangar-deploy"] }, "nothing written before confirmation but the deploy lock, taken and given back");
 
   const done = await hangar(["adopt", ...kube, "--yes", "--terraform", 'metallb=helm_release.addons["metallb"]']);
   t.equal(done.code, 0, "exit 0", { output: done.stdout + done.stderr });
@@ -122,7 +122,7 @@ t.test("a client-side Helm install with Terraform's manifests, taken over by han
   t.match(again.stdout, /^nothing to take over: hangar already owns all \d+ objects/);
   const diff = await hangar(["deploy", "--diff", ...kube]);
   t.notMatch(diff.stdout, /would (create|change|delete)/, "deploy --diff: nothing would change", { output: diff.stdout });
-  t.same(writes(), [], "the second run and the diff write nothing");
+  t.same(lockWritesOnly(writes()), { others: [], lock: ["patch kube-system/hangar-deploy", "patch kube-system/hangar-deploy"] }, "the second run and the diff write nothing but the deploy lock, taken and given back");
 
   const upgrade = await tools.run("helm", ["upgrade", "metallb", `${upstreamCharts}metallb`, "--namespace", "metallb-system", "--values", values("metallb")]).catch((error: Error & { stderr: string }) => error);
   t.equal((upgrade as { stderr?: string }).stderr?.trim(), 'Error: UPGRADE FAILED: "metallb" has no deployed releases');

@@ -8,7 +8,7 @@ import { examplePlan } from "./helpers/cluster.ts";
 import { examplePath, exampleText } from "./helpers/example.ts";
 import { helmTools, upstreamCharts } from "./helpers/helm-tools.ts";
 import { playedCluster } from "./helpers/played-cluster.ts";
-import { hangar, helmMarks, observe } from "./helpers/takeover-real.ts";
+import { hangar, helmMarks, lockWritesOnly, observe } from "./helpers/takeover-real.ts";
 
 t.setTimeout(600_000);
 
@@ -59,7 +59,8 @@ t.test("helmfile sync, then hangar adopt --yes", async (t) => {
   t.equal(diff.code, 0, "exit 0", { output: diff.stdout + diff.stderr });
   t.notMatch(diff.stdout, /would (create|change|delete)/, "deploy --diff: nothing would change", { output: diff.stdout });
   t.match(diff.stdout, /metallb-pool\s+2 unchanged/);
-  t.same(cluster.server.audit().slice(auditBefore).filter((event) => mutating.has(event.verb) && !event.requestURI.includes("dryRun")).map((event) => `${event.verb} ${event.requestURI}`), [], "neither wrote anything");
+  const writes = cluster.server.audit().slice(auditBefore).filter((event) => mutating.has(event.verb) && !event.requestURI.includes("dryRun"));
+  t.same(lockWritesOnly(writes), { others: [], lock: ["patch kube-system/hangar-deploy", "patch kube-system/hangar-deploy"] }, "neither wrote anything but adopt's deploy lock, taken and given back");
 
   const upgrade = await tools.run("helm", ["upgrade", "metallb", `${upstreamCharts}metallb`, "--namespace", "metallb-system"]).catch((error: Error & { stderr: string }) => error);
   t.ok(upgrade instanceof Error, "helm upgrade refuses");

@@ -179,6 +179,7 @@ export const commands: readonly CommandSpec[] = [
       { name: "plan", kind: "flag", description: "print the takeover plan and stop; writes nothing" },
       { name: "terraform", kind: "assignment", placeholder: "name=address", description: "the Terraform address of a Helm release or manifest, for the `terraform state rm` lines (repeatable)" },
       timeout,
+      ...lock,
       yes,
     ],
     examples: ["--plan", "--terraform metallb=helm_release.metallb --terraform ingress-nginx=helm_release.ingress_nginx", "--yes    # no question (scripts)"],

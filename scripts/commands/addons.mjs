@@ -5,11 +5,11 @@
 import { KubeClient } from "../../lib/kube/client.ts";
 import { deployFlights, defaultDeployOptions, pendingPrunes, pendingRetirements, retireReleases } from "../../lib/kube/deploy.ts";
 import { progressReporter, summaryLines, Tally } from "../../lib/kube/report.ts";
-import { DeployLock, LockHeld, deployIdentity, describeHolder } from "../../lib/kube/lock.ts";
 import { shortDuration } from "../../lib/kube/deadline.ts";
 import { confirmDestruction } from "../../lib/cli/confirm.ts";
 import { paint, print, warn, write } from "./console.mjs";
-import { cleanStop, onStopAtOnce } from "./interrupt.mjs";
+import { cleanStop, outsideCleanStop } from "./interrupt.mjs";
+import { takeDeployLock } from "./deploy-lock.mjs";
 
 /** After Ctrl-C, how long writes already sent may take to answer before they are cancelled. */
 const graceMs = 5000;
@@ -37,16 +37,11 @@ export async function deployAddons(flights, options, retired = []) {
   const writes = options.dryRun !== true && options.diff !== true;
   const started = performance.now();
   const tally = new Tally();
-  let lock;
-  let withdrawRelease;
+  let held;
   try {
     // A dry run and a diff write nothing: they take no lock.
-    if (writes) {
-      lock = await takeLock();
-      // Stopped at once (Ctrl-C at a question, or twice), the lock is still given back.
-      withdrawRelease = onStopAtOnce(() => lock.release());
-    }
-    const signals = (own) => (lock ? AbortSignal.any([own, lock.lost]) : own);
+    if (writes) held = await takeDeployLock(client, options, stop);
+    const signals = (own) => (held ? AbortSignal.any([own, held.lock.lost]) : own);
     const deployOptions = (deadlineAt) => ({
       ...defaultDeployOptions,
       forceConflicts: options.forceConflicts === true,
@@ -66,7 +61,7 @@ export async function deployAddons(flights, options, retired = []) {
       const doomed = [...(await pendingPrunes(client, flights, asking)), ...(await pendingRetirements(client, retired, asking))];
       if (doomed.length > 0) {
         const destroys = [`This deploy deletes ${doomed.length} object${doomed.length === 1 ? "" : "s"} the flights no longer render:`, ...doomed.map((id) => `  ${id}`)];
-        const answer = await outsideCleanStop(() => confirmDestruction({ destroys, typed: "yes", yes: options.yes === true }, ask));
+        const answer = await outsideCleanStop(stop, () => confirmDestruction({ destroys, typed: "yes", yes: options.yes === true }, ask));
         if (!answer.confirmed) throw new Error(`Not confirmed: ${answer.why}; nothing was deployed or deleted.`);
       }
     }
@@ -89,18 +84,7 @@ export async function deployAddons(flights, options, retired = []) {
   } finally {
     clearTimeout(grace);
     stop.end();
-    withdrawRelease?.();
-    await lock?.release();
-  }
-
-  /** The question waits on stdin, which no signal interrupts: Ctrl-C there stops at once. */
-  async function outsideCleanStop(question) {
-    stop.end();
-    try {
-      return await question();
-    } finally {
-      stop.resume();
-    }
+    await held?.release();
   }
 
   /** What the server confirmed before the run stopped, object by object: nothing it did is hidden. */
@@ -113,35 +97,5 @@ export async function deployAddons(flights, options, retired = []) {
     print(confirmed.length > 0 ? "  what the server confirmed before the run stopped:" : "  the server confirmed no change before the run stopped");
     confirmed.forEach((line) => print(`    ${line}`));
     if (confirmed.some((line) => line.includes(": unanswered "))) print("  (unanswered: sent before the run stopped, never answered; the server may have applied it)");
-  }
-
-  async function takeLock() {
-    const identity = deployIdentity();
-    let waitingSince;
-    let lastLine = 0;
-    let lastHolder;
-    const onWait = (holder) => {
-      const now = performance.now();
-      waitingSince ??= now;
-      // Each renewal of the holder's lease brings news; a line at most every 30 s, or when the holder changes.
-      if (holder.identity === lastHolder && now - lastLine < 30_000) return;
-      const waited = now - waitingSince > 1000 ? ` (waiting ${shortDuration(now - waitingSince)})` : "";
-      print(`waiting for the deploy lock, held by ${describeHolder(holder, new Date())}${waited}`);
-      lastLine = now;
-      lastHolder = holder.identity;
-    };
-    const acquire = (force) => DeployLock.acquire(client, { identity, wait: options.waitForLock === true, force, signal: stop.signal, onWait });
-    let taken;
-    try {
-      taken = await acquire(false);
-    } catch (error) {
-      if (!(error instanceof LockHeld) || options.breakLock !== true) throw error;
-      const destroys = [`The deploy lock is held by ${describeHolder(error.holder, new Date())}.`, "Breaking it lets this deploy write even if that one still runs (it stops at its next renewal)."];
-      const answer = await outsideCleanStop(() => confirmDestruction({ destroys, typed: "yes", yes: options.yes === true }, ask));
-      if (!answer.confirmed) throw new Error(`Not confirmed: ${answer.why}; the lock stays with ${error.holder.identity} and nothing was deployed.`);
-      taken = await acquire(true);
-    }
-    if (taken.replaced) print(`took the deploy lock from ${describeHolder(taken.replaced, new Date())}`);
-    return taken;
   }
 }

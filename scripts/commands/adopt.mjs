@@ -19,22 +19,41 @@ import { confirmDestruction } from "../../lib/cli/confirm.ts";
 import { flights as registry } from "../../flights/index.ts";
 import { loadDeclaration } from "./declaration.mjs";
 import { paint, print, warn, write } from "./console.mjs";
-import { cleanStop } from "./interrupt.mjs";
+import { cleanStop, outsideCleanStop } from "./interrupt.mjs";
+import { takeDeployLock } from "./deploy-lock.mjs";
 
 export async function run(options) {
   const addresses = options.terraform ?? {};
   const flights = renderPlan(loadDeclaration(options.config), registry);
   const client = await KubeClient.create({ kubeconfig: options.kubeconfig, context: options.context });
   const fieldManager = defaultDeployOptions.fieldManager;
+  const stop = cleanStop("interrupted: Helm's release records are deleted last, so a re-run of adopt converges");
+  // --plan writes nothing and takes no lock; a takeover holds the deploy lock from its plan to its
+  // end, so no deploy writes between what the plan saw and what it changes.
+  const held = options.plan ? undefined : await takeDeployLock(client, options, stop).catch((error) => {
+    stop.end();
+    throw error;
+  });
+  try {
+    await takeOver(client, flights, fieldManager, addresses, options, stop, held?.lock);
+  } finally {
+    stop.end();
+    await held?.release();
+  }
+}
 
-  const plan = await planTakeover(client, flights, { fieldManager, previousManagers: defaultPreviousManagers });
+async function takeOver(client, flights, fieldManager, addresses, options, stop, lock) {
+  // Planning only reads: Ctrl-C there stops at once (the lock is still given back).
+  const plan = await outsideCleanStop(stop, () => planTakeover(client, flights, { fieldManager, previousManagers: defaultPreviousManagers }));
   formatPlan(plan).forEach((line) => print(line));
   const terraform = terraformCommands(terraformLines(plan, addresses));
   const nothing = !plan.objects.some((object) => object.action === "adopt") && plan.releases.length === 0 && plan.prune.length === 0;
   if (nothing || options.plan) return;
-  const answer = await confirmDestruction(
-    { destroys: ["\nTake over these objects? Helm's release records are deleted once everything is ready."], typed: "yes", yes: options.yes === true },
-    { input: process.stdin, write },
+  const answer = await outsideCleanStop(stop, () =>
+    confirmDestruction(
+      { destroys: ["\nTake over these objects? Helm's release records are deleted once everything is ready."], typed: "yes", yes: options.yes === true },
+      { input: process.stdin, write },
+    ),
   );
   if (!answer.confirmed) {
     warn(`Not confirmed: ${answer.why} (or --plan to only print the plan); nothing changed.`);
@@ -42,11 +61,10 @@ export async function run(options) {
     return;
   }
 
-  const stop = cleanStop("interrupted: Helm's release records are deleted last, so a re-run of adopt converges");
-  const deploy = { ...defaultDeployOptions, timeoutMs: options.timeout, signal: stop.signal };
+  const deploy = { ...defaultDeployOptions, timeoutMs: options.timeout, signal: lock ? AbortSignal.any([stop.signal, lock.lost]) : stop.signal };
   const progress = progressReporter({ isTTY: Boolean(process.stdout.isTTY), colour: options.colour === true, write });
   const report = (event) => (event.type === "takeover" ? print(`  ${event.step.padEnd(9)} ${event.what}`) : progress(event));
-  const result = await executeTakeover(client, flights, plan, { deploy, previousManagers: defaultPreviousManagers }, report).finally(stop.end);
+  const result = await executeTakeover(client, flights, plan, { deploy, previousManagers: defaultPreviousManagers }, report);
   print(`\n${paint.bold("taken over")}: ${result.released.length} objects released by Helm/Terraform, ${result.pruned.length} pruned, ${result.retired.length} Helm releases retired`);
   if (terraform.length > 0) {
     print("\nNow make Terraform forget them (it would otherwise delete or re-create them on its next apply):");

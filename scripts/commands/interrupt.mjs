@@ -56,3 +56,13 @@ export function onStopAtOnce(task) {
 export function wasInterrupted() {
   return interrupted;
 }
+
+/** A question waits on stdin, which no signal interrupts: Ctrl-C there stops at once. */
+export async function outsideCleanStop(stop, question) {
+  stop.end();
+  try {
+    return await question();
+  } finally {
+    stop.resume();
+  }
+}

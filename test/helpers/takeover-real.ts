@@ -9,6 +9,7 @@ import type { PlannedFlight } from "../../lib/flight/plan.ts";
 import type { KubeClient, Json } from "../../lib/kube/client.ts";
 import { Discovery, objectPath } from "../../lib/kube/discovery.ts";
 import { withReleaseMetadata } from "../../lib/kube/prepare.ts";
+import type { AuditEvent } from "./real-apiserver.ts";
 
 export interface Observed {
   /**
@@ -94,4 +95,14 @@ export function hangar(args: readonly string[], env: NodeJS.ProcessEnv = process
     );
     child.stdin!.end();
   });
+}
+
+/**
+ * Writes of hangar runs that change nothing, as `verb resource`: adopt and deploy still take the
+ * deploy lock (a Lease created the first time, then patched) and give it back.
+ */
+export function lockWritesOnly(writes: readonly AuditEvent[]): { others: string[]; lock: string[] } {
+  const named = (event: AuditEvent) => `${event.verb} ${event.requestURI}`;
+  const isLock = (event: AuditEvent) => event.objectRef?.resource === "leases";
+  return { others: writes.filter((event) => !isLock(event)).map(named), lock: writes.filter(isLock).map((event) => `${event.verb} ${event.objectRef?.namespace}/${event.objectRef?.name ?? ""}`) };
 }
