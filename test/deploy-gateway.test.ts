@@ -57,10 +57,9 @@ t.test("both entry points deploy, each on its address, in dependency order", asy
   const controller = firstWrite(server, `/namespaces/${ns}/deployments/envoy-gateway`);
   t.ok(gate(server, "job-complete", `Job/${ns}/eg-gateway-helm-certgen`) < controller, "the controller after certgen completed");
   t.ok(gate(server, "cabundle-injected", "MutatingWebhookConfiguration/_/envoy-gateway-topology-injector.envoy-gateway-system") < controller);
-  const envoyDone = events.findIndex((e) => e.type === "flight" && e.flight === "envoy-gateway" && e.state === "done");
-  const endpointsWait = events.findIndex((e) => e.type === "waiting" && e.flight === "envoy-gateway" && e.what === `Service/${ns}/envoy-gateway ready endpoint`);
-  t.ok(endpointsWait >= 0 && endpointsWait < envoyDone, "the webhook gate waited for the Service's ready endpoint");
   const gatewayClass = firstWrite(server, "/gatewayclasses/envoy-gateway");
+  const endpointsLook = server.requests.find((r) => r.path === `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices` && r.query.labelSelector === "kubernetes.io/service-name=envoy-gateway");
+  t.ok(endpointsLook && endpointsLook.at < gatewayClass, "the webhook gate looked at the Service's endpoints");
   t.ok(gate(server, "endpoints-ready", `Service/${ns}/envoy-gateway`) < gatewayClass, "the GatewayClass only once Envoy Gateway serves");
   t.ok(firstWrite(server, "/ipaddresspools/lan") < gatewayClass, "the pool before the Gateway that takes an address from it");
   t.ok(gate(server, "gatewayclass-accepted", "GatewayClass/_/envoy-gateway") < firstWrite(server, `/namespaces/${ns}/gateways/homelab`), "the Gateway once its class is Accepted");

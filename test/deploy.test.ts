@@ -25,6 +25,15 @@ t.test("the example deploys end to end and holds its LAN address", async (t) => 
   t.same(service.metadata.managedFields.map((f: { manager: string }) => f.manager), ["yoke"]);
 });
 
+t.test("a wait is reported only for what is not ready at the first look", async (t) => {
+  const { server, client } = await fakeCluster();
+  t.teardown(() => server.close());
+  const { events } = await deploy(client, examplePlan());
+  const waits = events.filter((e) => e.type === "waiting").map((e) => (e as { what: string }).what);
+  t.ok(waits.includes("Deployment/metallb-system/metallb-controller"), "MetalLB's controller, which the played controllers roll out later, is waited for");
+  t.same(waits.filter((what) => /^(ConfigMap|ServiceAccount|Role|RoleBinding|ClusterRole|ClusterRoleBinding|Namespace)\//.test(what)), [], "objects ready as soon as they exist are not");
+});
+
 t.test("release records are yoke revision Secrets holding the applied stages", async (t) => {
   const { server, client } = await fakeCluster();
   t.teardown(() => server.close());

@@ -218,6 +218,8 @@ class FlightDeploy {
   private readonly writes: boolean;
   /** What the active revision applied, by identity, to recognise Jobs cleaned up after completing. */
   private readonly previouslyApplied = new Map<string, Resource>();
+  /** Whether the flights giving this one's addresses are deployed already: then nothing is waited for. */
+  private addressesReady = false;
 
   constructor(
     private readonly client: KubeClient,
@@ -231,6 +233,10 @@ class FlightDeploy {
     this.release = { name: flight.release, namespace: flight.namespace };
     this.writes = !options.dryRun && !options.diff;
     this.discovery = shared.discovery;
+    void addressesDeployed.then(
+      () => (this.addressesReady = true),
+      () => undefined,
+    );
   }
 
   async pendingPrunes(): Promise<string[]> {
@@ -274,7 +280,7 @@ class FlightDeploy {
     if (this.writes) await this.waitForWebhooks(stages.flat());
     if (this.writes && addressWaits.length > 0) {
       const from = this.flight.addressesFrom;
-      if (from.length > 0) this.report({ type: "waiting", flight: this.flight.name, what: `${from.join(", ")}, which gives ${addressWaits.map((entry) => entry.id).join(", ")} an address` });
+      if (from.length > 0 && !this.addressesReady) this.report({ type: "waiting", flight: this.flight.name, what: `${from.join(", ")}, which gives ${addressWaits.map((entry) => entry.id).join(", ")} an address` });
       await this.addressesDeployed;
       await this.waitForStage(addressWaits);
     }
@@ -467,7 +473,6 @@ class FlightDeploy {
     await Promise.all(
       stage.map(async (entry) => {
         const info = await this.resolve(entry);
-        this.report({ type: "waiting", flight: this.flight.name, what: entry.id });
         await waitUntilReady(
           this.client,
           {
@@ -477,6 +482,7 @@ class FlightDeploy {
             what: entry.id,
             check: (object) => readiness(info.kind, object),
             goneMeansDone: entry.resource.kind === "Job",
+            onWait: () => this.report({ type: "waiting", flight: this.flight.name, what: entry.id }),
           },
           this.shared.stop,
         ).catch((error) => this.explainTimeout(error, this.gateOf(entry)));
@@ -530,19 +536,31 @@ class FlightDeploy {
     const slices = services.size > 0 ? await this.discovery.find("discovery.k8s.io/v1", "EndpointSlice", this.shared.stop) : undefined;
     await Promise.all([
       ...configurations.map(async (entry) => {
-        this.report({ type: "waiting", flight: this.flight.name, what: `${entry.id} caBundle` });
         await waitUntilReady(
           this.client,
-          { info: await this.resolve(entry), namespace: undefined, name: entry.resource.metadata.name, what: entry.id, check: webhookCaReady },
+          {
+            info: await this.resolve(entry),
+            namespace: undefined,
+            name: entry.resource.metadata.name,
+            what: entry.id,
+            check: webhookCaReady,
+            onWait: () => this.report({ type: "waiting", flight: this.flight.name, what: `${entry.id} caBundle` }),
+          },
           this.shared.stop,
         ).catch((error) => this.explainTimeout(error, behind));
       }),
       ...[...services].map(async ([id, service]) => {
         if (!slices) throw new DeployError(`${this.flight.name}: the API serves no discovery.k8s.io/v1 EndpointSlice, so webhook Service ${id} cannot be checked`);
-        this.report({ type: "waiting", flight: this.flight.name, what: `Service/${service.namespace}/${service.name} ready endpoint` });
         await waitUntilSetReady(
           this.client,
-          { info: slices, namespace: service.namespace, labelSelector: `kubernetes.io/service-name=${service.name}`, what: `webhook Service ${id} endpoints`, check: endpointsReady },
+          {
+            info: slices,
+            namespace: service.namespace,
+            labelSelector: `kubernetes.io/service-name=${service.name}`,
+            what: `webhook Service ${id} endpoints`,
+            check: endpointsReady,
+            onWait: () => this.report({ type: "waiting", flight: this.flight.name, what: `Service/${service.namespace}/${service.name} ready endpoint` }),
+          },
           this.shared.stop,
         ).catch((error) => this.explainTimeout(error, (signal) => explainGate(this.client, { kind: "Service", ...service }, signal)));
       }),

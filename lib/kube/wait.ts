@@ -21,6 +21,8 @@ export interface WaitTarget {
   check(object: Json): Readiness;
   /** When the object vanishes: done (a Job deleted by its TTL after completing) or not. */
   goneMeansDone?: boolean;
+  /** Called once, when the first look finds it not ready yet: a wait that begins. */
+  onWait?: () => void;
 }
 
 /** Every object matching a label selector, judged together (e.g. a Service's EndpointSlices). */
@@ -30,6 +32,7 @@ export interface SetTarget {
   labelSelector: string;
   what: string;
   check(objects: Json[]): Readiness;
+  onWait?: () => void;
 }
 
 /**
@@ -48,7 +51,7 @@ export function waitUntilSetReady(client: KubeClient, target: SetTarget, signal:
 
 async function watchUntil(
   client: KubeClient,
-  target: { info: ResourceInfo; namespace: string | undefined; what: string },
+  target: { info: ResourceInfo; namespace: string | undefined; what: string; onWait?: () => void },
   selector: Record<string, string>,
   judge: (objects: Json[]) => Readiness,
   signal: AbortSignal,
@@ -61,12 +64,15 @@ async function watchUntil(
     if (state.failed) throw new Error(`${target.what}: ${state.failed}`);
     return state.ready;
   };
+  let waiting = false;
   try {
     const path = collectionPath(target.info, target.namespace);
     for (;;) {
       const list = await client.json("GET", path, { query: selector, signal });
       const objects = new Map<string, Json>((list.items ?? []).map((item: Json) => [item.metadata.name, item]));
       if (settled(objects)) return;
+      if (!waiting) target.onWait?.();
+      waiting = true;
       let done = false;
       let failure: unknown;
       const stream = new AbortController();
