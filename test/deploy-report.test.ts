@@ -1,7 +1,7 @@
 // What a deploy prints: progress lines (each object once, its diff under it; counts in good
 // grammar; where an entry point's address is held), and the account of a run that stopped.
 import t from "tap";
-import { progressReporter, summaryLines, Tally } from "../lib/kube/report.ts";
+import { progressReporter, summaryLines, Tally } from "../lib/cli/progress.ts";
 import type { DeployEvent } from "../lib/kube/deploy.ts";
 
 function printed(events: DeployEvent[]): string {

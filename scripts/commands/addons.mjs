@@ -4,7 +4,7 @@
 // a question before anything is pruned, and a summary at the end (also of a run that stopped).
 import { KubeClient } from "../../lib/kube/client.ts";
 import { deployFlights, defaultDeployOptions, pendingPrunes, pendingRetirements, retireReleases } from "../../lib/kube/deploy.ts";
-import { progressReporter, summaryLines, Tally } from "../../lib/kube/report.ts";
+import { progressReporter, summaryLines, Tally } from "../../lib/cli/progress.ts";
 import { shortDuration } from "../../lib/kube/deadline.ts";
 import { confirmDestruction } from "../../lib/cli/confirm.ts";
 import { paint, print, warn, write } from "./console.mjs";

@@ -10,7 +10,7 @@
 import { renderPlan } from "../../lib/flight/plan.ts";
 import { KubeClient } from "../../lib/kube/client.ts";
 import { defaultDeployOptions } from "../../lib/kube/deploy.ts";
-import { progressReporter } from "../../lib/kube/report.ts";
+import { progressReporter } from "../../lib/cli/progress.ts";
 import { planTakeover } from "../../lib/takeover/plan.ts";
 import { executeTakeover, defaultPreviousManagers } from "../../lib/takeover/execute.ts";
 import { formatPlan } from "../../lib/takeover/report.ts";

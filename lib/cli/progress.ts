@@ -1,5 +1,6 @@
 // Progress for people: one live status line on a terminal, plain lines otherwise, then a summary.
-import { outcomes, type DeployEvent, type FlightSummary, type Outcome } from "./deploy.ts";
+import { outcomes, type DeployEvent, type FlightSummary, type Outcome } from "../kube/deploy.ts";
+import { palette } from "./colour.ts";
 
 export interface Output {
   /** A terminal: one live status line for waits and unchanged objects. Otherwise one plain line per event. */
@@ -9,11 +10,8 @@ export interface Output {
   write(text: string): void;
 }
 
-const colours = { green: "\x1b[32m", yellow: "\x1b[33m", red: "\x1b[31m", dim: "\x1b[2m", reset: "\x1b[0m" };
-
 export function progressReporter(output: Output): (event: DeployEvent) => void {
-  const colour = output.colour ?? output.isTTY;
-  const paint = (name: keyof typeof colours, text: string) => (colour ? `${colours[name]}${text}${colours.reset}` : text);
+  const paint = palette(output.colour ?? output.isTTY);
   let status = "";
   const waited = new Set<string>();
   const line = (text: string) => {
@@ -23,14 +21,14 @@ export function progressReporter(output: Output): (event: DeployEvent) => void {
   };
   const setStatus = (text: string) => {
     if (!output.isTTY) return;
-    status = paint("dim", text.slice(0, Math.max(20, (process.stdout.columns ?? 120) - 1)));
+    status = paint.dim(text.slice(0, Math.max(20, (process.stdout.columns ?? 120) - 1)));
     output.write(`\r\x1b[2K${status}`);
   };
   return (event) => {
     switch (event.type) {
       case "flight":
         if (event.state === "start") line(`${event.flight}: deploying`);
-        else line(`${event.flight}: ${paint("green", "ready")} in ${(event.ms / 1000).toFixed(1)}s`);
+        else line(`${event.flight}: ${paint.green("ready")} in ${(event.ms / 1000).toFixed(1)}s`);
         break;
       case "stage":
         line(`${event.flight}: stage ${event.stage}/${event.stages} (${count(event.resources, "resource")})`);
@@ -39,7 +37,7 @@ export function progressReporter(output: Output): (event: DeployEvent) => void {
         const shade = event.outcome === "unchanged" || event.outcome === "kept" ? "dim" : ["pruned", "would delete", "unanswered"].includes(event.outcome) ? "yellow" : "green";
         if (event.outcome === "unchanged" && output.isTTY) setStatus(`${event.flight}: ${event.resource} unchanged`);
         // With --diff, each object once: its outcome, then what would change in it.
-        else line(`  ${paint(shade, event.outcome)} ${event.resource}${event.diff ? `\n${event.diff.replace(/^ {2}([+-])/gm, (_, sign: string) => `    ${paint(sign === "+" ? "green" : "red", sign)}`)}` : ""}`);
+        else line(`  ${paint[shade](event.outcome)} ${event.resource}${event.diff ? `\n${event.diff.replace(/^ {2}([+-])/gm, (_, sign: string) => `    ${(sign === "+" ? paint.green : paint.red)(sign)}`)}` : ""}`);
         break;
       }
       case "waiting":
@@ -51,7 +49,7 @@ export function progressReporter(output: Output): (event: DeployEvent) => void {
         }
         break;
       case "address":
-        line(`${event.flight}: entry point address ${paint("green", event.address)} assigned to ${event.holder}; \`hangar doctor\` checks that it answers on the LAN`);
+        line(`${event.flight}: entry point address ${paint.green(event.address)} assigned to ${event.holder}; \`hangar doctor\` checks that it answers on the LAN`);
         break;
     }
   };
