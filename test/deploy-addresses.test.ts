@@ -38,7 +38,14 @@ function deployRecording(client: KubeClient, flights: PlannedFlight[], timeoutMs
 t.test("the example: ingress-nginx starts beside MetalLB, its address is waited for after the pool", async (t) => {
   const { server, client } = await fakeCluster({ delays: { rollout: 300 } });
   t.teardown(() => server.close());
-  const { summaries, events } = await deploy(client, examplePlan());
+  // MetalLB held at its CRDs until ingress-nginx says it waits for the pool: a deploy whose
+  // ingress-nginx waited for MetalLB before starting would never get there, and time out.
+  server.hold("crd-established");
+  const gate = `metallb-pool, which gives ${ingressService} an address`;
+  const { events, run } = deployRecording(client, examplePlan(), 20_000, (event) => {
+    if (event.type === "waiting" && event.flight === "ingress-nginx" && event.what === gate) server.release("crd-established");
+  });
+  const summaries = await run;
   t.same(summaries.map((summary) => summary.flight), ["metallb", "metallb-pool", "ingress-nginx"], "summaries in plan order");
   const metallbReady = server.events.find((event) => event.kind === "deployment-ready" && event.object === "Deployment/metallb-system/metallb-controller")!;
   const firstIngressWrite = server.requests.find(applied("ingress-nginx"))!;
@@ -46,7 +53,7 @@ t.test("the example: ingress-nginx starts beside MetalLB, its address is waited 
   const poolWrite = server.requests.find((request) => request.method === "PATCH" && request.query.dryRun === undefined && request.path.includes("/ipaddresspools/"))!;
   const ingressRevision = server.requests.find(revisionWritten("ingress-nginx"))!;
   t.ok(ingressRevision.at > poolWrite.at, "ingress-nginx is recorded only after the pool is applied");
-  t.ok(events.some((event) => event.type === "waiting" && event.flight === "ingress-nginx" && event.what === `metallb-pool, which gives ${ingressService} an address`));
+  t.ok(events.some((event) => event.type === "waiting" && event.flight === "ingress-nginx" && event.what === gate));
   t.same(server.get("v1", "Service", "ingress-nginx", "ingress-nginx-controller")!.status.loadBalancer.ingress, [{ ip: "10.0.0.3", ipMode: "VIP" }]);
 });
 

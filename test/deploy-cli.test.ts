@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { fakeCluster } from "./helpers/cluster.ts";
 import { examplePath } from "./helpers/example.ts";
-import { runToEnd } from "./helpers/script-process.ts";
+import { runScript, runToEnd } from "./helpers/script-process.ts";
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL("../scripts/deploy.mjs", import.meta.url));
@@ -14,11 +14,18 @@ t.test("deploy.mjs deploys, says where the ingress answers, and a re-run changes
   const { server, kubeconfig } = await fakeCluster();
   t.teardown(() => server.close());
   const env = { ...process.env, FORCE_COLOR: "0" };
-  const first = await run(process.execPath, [script, "--kubeconfig", kubeconfig, "--config", examplePath], { env });
+  // MetalLB's controller held from rolling out, so that its wait is seen whatever the machine's load.
+  server.hold("rollout");
+  const deploying = runScript("deploy", ["--kubeconfig", kubeconfig, "--config", examplePath]);
+  await deploying.untilOutput(/^metallb: waiting for Deployment\/metallb-system\/metallb-controller$/m);
+  server.release("rollout");
+  t.equal(await deploying.exited, 0, deploying.stderr());
+  const first = { stdout: deploying.stdout() };
   t.match(first.stdout, "ingress-nginx: entry point address 10.0.0.3 assigned to Service ingress-nginx/ingress-nginx-controller; `hangar doctor` checks that it answers on the LAN");
   t.notMatch(first.stdout, /answers on http/, "deploy never connects to the address, so it never says it answers");
   t.match(first.stdout, /metallb\s+26 created in [\d.]+s, new revision recorded/);
   t.match(first.stdout, /^metallb: waiting for Deployment\/metallb-system\/metallb-controller$/m, "piped: waits are plain lines too");
+  t.equal(first.stdout.match(/^metallb: waiting for Deployment\/metallb-system\/metallb-controller$/gm)!.length, 1, "each wait once");
   t.notMatch(first.stdout, /\x1b\[/, "no colour or cursor movement when piped");
   server.clearLog();
   const again = await run(process.execPath, [script, "--kubeconfig", kubeconfig, "--config", examplePath], { env });

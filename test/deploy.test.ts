@@ -6,6 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { deploy, examplePlan, fakeCluster } from "./helpers/cluster.ts";
 import type { PlannedFlight } from "../lib/flight/plan.ts";
 import { releaseHash } from "../lib/kube/revision.ts";
+import { defaultDeployOptions, deployFlights } from "../lib/kube/deploy.ts";
 
 const pool = (flights: PlannedFlight[]) => flights.find((f) => f.name === "metallb-pool")!;
 
@@ -28,9 +29,19 @@ t.test("the example deploys end to end and holds its LAN address", async (t) => 
 t.test("a wait is reported only for what is not ready at the first look", async (t) => {
   const { server, client } = await fakeCluster();
   t.teardown(() => server.close());
-  const { events } = await deploy(client, examplePlan());
-  const waits = events.filter((e) => e.type === "waiting").map((e) => (e as { what: string }).what);
-  t.ok(waits.includes("Deployment/metallb-system/metallb-controller"), "MetalLB's controller, which the played controllers roll out later, is waited for");
+  server.hold("rollout");
+  const waits: string[] = [];
+  let controllerWaited!: () => void;
+  const waited = new Promise<void>((resolve) => (controllerWaited = resolve));
+  const run = deployFlights(client, examplePlan(), { ...defaultDeployOptions, timeoutMs: 20_000 }, (event) => {
+    if (event.type !== "waiting") return;
+    waits.push(event.what);
+    if (event.what === "Deployment/metallb-system/metallb-controller") controllerWaited();
+  });
+  await waited;
+  server.release("rollout");
+  await run;
+  t.pass("MetalLB's controller, held from rolling out, is waited for");
   t.same(waits.filter((what) => /^(ConfigMap|ServiceAccount|Role|RoleBinding|ClusterRole|ClusterRoleBinding|Namespace)\//.test(what)), [], "objects ready as soon as they exist are not");
 });
 
