@@ -2,7 +2,7 @@
 // schematic and commands.sh, whose command lines are exactly those a real run issues.
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { parseHomelab } from "../lib/homelab/load.ts";

@@ -4,7 +4,6 @@
 // stores it). Failures name object and field.
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { envoyGateway } from "../../flights/envoy-gateway/flight.ts";
 import type { Resource } from "../../lib/flight/contract.ts";
 import { at, byKey, countDescriptions, key, loadUpstream } from "../helpers/upstream.ts";
