@@ -6,7 +6,7 @@
 // MetalLB's pool is left out: it needs MetalLB's webhook pod, which cannot run here.
 // Run with `node --import tsx scripts/bench-deploy-real.mjs` (npm run bench does).
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -63,6 +63,7 @@ const hangar = await withServer(async (server) => {
 // stage needs before the next one (the conditions hangar's gates check).
 const peer = await withServer(async (server) => {
   const dir = mkdtempSync(join(tmpdir(), "hangar-bench-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const kubectl = (...args) => run(realTool("kubectl"), ["--kubeconfig", server.kubeconfig, ...args], { timeout: 120_000 });
   const started = performance.now();
   for (const flight of plan()) {

@@ -5,7 +5,7 @@
 // re-run, (3) how fast the next stage starts after a readiness gate turns true.
 // Run with `node --import tsx scripts/bench-deploy.mjs` (npm run bench does).
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -62,6 +62,7 @@ let hangarWall = 0;
   const kubectlPath = existsSync(kubectlTool) ? kubectlTool : "kubectl";
   const { server, kubeconfig } = await fakeCluster();
   const dir = mkdtempSync(join(tmpdir(), "hangar-bench-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const kubectl = (...args) => run(kubectlPath, ["--kubeconfig", kubeconfig, ...args], { timeout: 180_000 });
   let refused = 0;
   let waits = 0;

@@ -3,7 +3,7 @@
 // gzipped, run time under node:wasi (whole process, and in process: first run including
 // compilation, then warm), wasm memory and process RSS.
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WASI } from "node:wasi";
@@ -27,6 +27,7 @@ if (plans.some((plan) => !existsSync(join(wasmDir, `${plan.name}.wasm`)))) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 const dir = mkdtempSync(join(tmpdir(), "hangar-bench-wasm-"));
+process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
 
 function runOnce(module, plan) {
   const inputFile = join(dir, "in.json");

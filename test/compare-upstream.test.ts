@@ -1,9 +1,9 @@
 // The comparison run against what the charts of helmfile.yaml render (../shared/upstream/helm-renders,
 // and helm-renders-alt for the alternate homelab): hangar's flights differ from them only where
 // declared, no field at all differs, and a changed input shows up, as a restart, and fails the run.
-import t from "tap";
+import t, { type Test } from "tap";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,8 +32,8 @@ function run(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function configFile(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), "hangar-config-")), "homelab.yaml");
+function configFile(t: Test, text: string): string {
+  const path = join(t.testdir(), "homelab.yaml");
   writeFileSync(path, text);
   return path;
 }
@@ -83,7 +83,7 @@ function withoutDescriptions(value: unknown): unknown {
 }
 
 t.test("a changed flight input is reported as a pod restart and fails the run", async (t) => {
-  const config = configFile(edits(["    logLevel: info", "    logLevel: debug"]));
+  const config = configFile(t, edits(["    logLevel: info", "    logLevel: debug"]));
   const { status, stdout } = run("--reference", renders, "--config", config);
   t.equal(status, 1);
   t.match(stdout, /DaemonSet metallb-system\/metallb-speaker\n(.*\n)*? {4}container speaker: arg --log-level  \[restarts pods\]\n +hangar debug +reference info\n +UNDECLARED/);
@@ -92,7 +92,7 @@ t.test("a changed flight input is reported as a pod restart and fails the run", 
 });
 
 t.test("without helmfile on PATH and without --reference: one line, exit 2", async (t) => {
-  const emptyPath = mkdtempSync(join(tmpdir(), "hangar-path-"));
+  const emptyPath = t.testdir();
   const result = spawnSync(process.execPath, [script], { encoding: "utf8", env: { PATH: emptyPath, FORCE_COLOR: "0" } });
   t.equal(result.status, 2);
   t.equal(result.stdout, "");

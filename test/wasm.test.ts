@@ -4,8 +4,7 @@
 // reproducible module, and JS number formatting (directed rounding) as V8 does it.
 import t from "tap";
 import { spawnSync, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -36,7 +35,7 @@ const skip = missing && process.env.CI !== "true" ? `wasm tests skipped: ${missi
 t.test("wasm flights", { skip }, async (t) => {
   if (missing) t.fail(`CI must build the wasm flights: ${missing}`);
   const { buildWasmModule } = await import("../wasm/build.mjs");
-  const out = mkdtempSync(join(tmpdir(), "hangar-wasm-"));
+  const out = t.testdir();
   const plans = planFlights(parseHomelab(exampleText, "homelab.yaml").homelab, registry);
   const modules = new Map<string, WebAssembly.Module>();
   for (const plan of plans) {
@@ -141,7 +140,7 @@ t.test("wasm flights", { skip }, async (t) => {
   });
 
   await t.test("a rebuild gives the same bytes", async (t) => {
-    const again = join(mkdtempSync(join(tmpdir(), "hangar-wasm-")), "metallb.wasm");
+    const again = join(t.testdir(), "metallb.wasm");
     await buildWasmModule(join(root, "flights", "metallb", "main.ts"), again);
     t.ok(readFileSync(again).equals(readFileSync(join(out, "metallb.wasm"))));
   });

@@ -2,7 +2,7 @@
 // Node's node:wasi, under @bjorn3/browser_wasi_shim (an independent WASI implementation) and
 // under wazero, the runtime inside yoke (the version yoke v0.20.27 embeds, and a current one).
 import { WASI as NodeWASI } from "node:wasi";
-import { closeSync, openSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -37,6 +37,7 @@ export function runNodeWasi(module: WebAssembly.Module, input: string, release: 
     return { code, stdout: readFileSync(join(dir, "out"), "utf8"), stderr: readFileSync(join(dir, "err"), "utf8") };
   } finally {
     fds.forEach((fd) => closeSync(fd));
+    rmSync(dir, { recursive: true, force: true });
     collectGarbage();
   }
 }
