@@ -1,5 +1,5 @@
 // Progress for people: one live status line on a terminal, plain lines otherwise, then a summary.
-import { outcomes, type DeployEvent, type FlightSummary, type Outcome } from "../kube/deploy.ts";
+import { noOutcomes, outcomes, type DeployEvent, type FlightSummary, type Outcome } from "../kube/deploy.ts";
 import { palette } from "./colour.ts";
 
 export interface Output {
@@ -71,7 +71,7 @@ export class Tally {
 
   readonly observe = (event: DeployEvent): void => {
     if (event.type === "flight" && event.state === "start") {
-      this.flights.set(event.flight, { started: this.now(), newRevision: false, counts: Object.fromEntries(outcomes.map((o) => [o, 0])) as Record<Outcome, number>, objects: [] });
+      this.flights.set(event.flight, { started: this.now(), newRevision: false, counts: noOutcomes(), objects: [] });
     }
     const flight = this.flights.get(event.flight);
     if (!flight) return;

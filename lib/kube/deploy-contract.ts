@@ -39,6 +39,11 @@ export type Outcome = "created" | "configured" | "unchanged" | "pruned" | "kept"
 
 export const outcomes: readonly Outcome[] = ["created", "configured", "would create", "would change", "would delete", "unchanged", "pruned", "kept", "unanswered"];
 
+/** Every outcome counted zero times: where a flight's counts start. */
+export function noOutcomes(): Record<Outcome, number> {
+  return Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+}
+
 export type DeployEvent =
   | { type: "flight"; flight: string; state: "start" }
   | { type: "flight"; flight: string; state: "done"; ms: number; newRevision: boolean }

@@ -13,7 +13,7 @@ import { plannedSchemas } from "./crd-validate.ts";
 import { DeployError, type DeployOptions, type FlightSummary, type Report, type Shared } from "./deploy-contract.ts";
 import { FlightDeploy } from "./flight-deploy.ts";
 
-export { defaultDeployOptions, DeployError, outcomes, type DeployEvent, type DeployOptions, type FlightSummary, type Outcome } from "./deploy-contract.ts";
+export { defaultDeployOptions, DeployError, noOutcomes, outcomes, type DeployEvent, type DeployOptions, type FlightSummary, type Outcome } from "./deploy-contract.ts";
 
 /** The context of one call, and the function that ends its deadline timer. */
 function shared(client: KubeClient, flights: PlannedFlight[], options: DeployOptions): [Shared, () => void] {

@@ -14,7 +14,7 @@ import { ApiRequestError, isWebhookFailure, sleep } from "./retry.ts";
 import { describeDiff } from "./diff.ts";
 import { DeadlineReached, shortDuration } from "./deadline.ts";
 import { validateAgainstSchema } from "./crd-validate.ts";
-import { DeployError, outcomes, type DeployOptions, type FlightSummary, type Outcome, type Report, type Shared } from "./deploy-contract.ts";
+import { DeployError, noOutcomes, type DeployOptions, type FlightSummary, type Outcome, type Report, type Shared } from "./deploy-contract.ts";
 import { Gates, holdsAddress, type Prepared } from "./gates.ts";
 
 /**
@@ -30,7 +30,7 @@ async function allAnswered<T>(writes: Promise<T>[]): Promise<T[]> {
 
 export class FlightDeploy {
   private readonly release: Release;
-  private readonly counts = Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  private readonly counts = noOutcomes();
   private readonly discovery: Discovery;
   private readonly writes: boolean;
   /** What the active revision applied, by identity, to recognise Jobs cleaned up after completing. */

@@ -30,11 +30,9 @@ export async function run(options) {
   const stop = cleanStop("interrupted: Helm's release records are deleted last, so a re-run of adopt converges");
   // --plan writes nothing and takes no lock; a takeover holds the deploy lock from its plan to its
   // end, so no deploy writes between what the plan saw and what it changes.
-  const held = options.plan ? undefined : await takeDeployLock(client, options, stop).catch((error) => {
-    stop.end();
-    throw error;
-  });
+  let held;
   try {
+    if (!options.plan) held = await takeDeployLock(client, options, stop);
     await takeOver(client, flights, fieldManager, addresses, options, stop, held?.lock);
   } finally {
     stop.end();
@@ -61,7 +59,7 @@ async function takeOver(client, flights, fieldManager, addresses, options, stop,
     return;
   }
 
-  const deploy = { ...defaultDeployOptions, timeoutMs: options.timeout, signal: lock ? AbortSignal.any([stop.signal, lock.lost]) : stop.signal };
+  const deploy = { ...defaultDeployOptions, timeoutMs: options.timeout, signal: AbortSignal.any([stop.signal, lock.lost]) };
   const progress = progressReporter({ isTTY: Boolean(process.stdout.isTTY), colour: options.colour === true, write });
   const report = (event) => (event.type === "takeover" ? print(`  ${event.step.padEnd(9)} ${event.what}`) : progress(event));
   const result = await executeTakeover(client, flights, plan, { deploy, previousManagers: defaultPreviousManagers }, report);
